@@ -1,0 +1,84 @@
+"""``parse_article(html, url) -> Article``: the only module that knows every field.
+
+Pure: no network, no clock, no settings. The page is decoded and parsed once; the
+structured data is read once; each field extractor receives the same :class:`Page`.
+"""
+
+from __future__ import annotations
+
+import logging
+
+from newscrawl.fingerprints import content_hash
+from newscrawl.items import Article, Image
+from newscrawl.parsers import byline as byline_mod
+from newscrawl.parsers import metadata
+from newscrawl.parsers.body import extract_body
+from newscrawl.parsers.dates import extract_dates
+from newscrawl.parsers.decode import decode_html, parse_tree
+from newscrawl.parsers.headline import extract_headline
+from newscrawl.parsers.links import extract_source
+from newscrawl.parsers.media import extract_images
+from newscrawl.parsers.page import Overrides, Page
+from newscrawl.parsers.structured import pick_article, read_jsonld, read_meta, read_microdata
+from newscrawl.text import normalize_space, word_count
+
+logger = logging.getLogger(__name__)
+
+
+def load_page(html: str | bytes, url: str, overrides: Overrides | None = None) -> Page:
+    """Decode, parse and read the structured data of a page."""
+    text = decode_html(html) if isinstance(html, bytes) else html
+    tree = parse_tree(text)
+    objects = read_jsonld(tree)
+    ld = pick_article(objects)
+    if not ld:
+        objects = objects + read_microdata(tree, url)
+        ld = pick_article(objects)
+    return Page(
+        tree=tree, url=url, ld=ld, ld_all=objects, meta=read_meta(tree), overrides=overrides or {}
+    )
+
+
+def _lead_caption(images: list[Image]) -> str | None:
+    return images[0].caption if images else None
+
+
+def parse_article(html: str | bytes, url: str, overrides: Overrides | None = None) -> Article:
+    """Extract an :class:`Article` from a page.
+
+    ``html`` is the page as text or as the bytes downloaded (decoded here); ``url`` the
+    address it was fetched from; ``overrides`` optional site-profile selectors
+    (field -> XPaths tried first). Raises :class:`~newscrawl.errors.NotHTMLError` for
+    input that is not an HTML page; a page without an article gives an empty headline
+    and body (the validation pipeline decides what to keep).
+    """
+    page = load_page(html, url, overrides)
+    language = metadata.extract_language(page)
+    site_name = metadata.extract_site_name(page)
+    headline = extract_headline(page, site_name) or ""
+    byline = byline_mod.extract_byline(page)
+    dates = extract_dates(page, language)
+    body = extract_body(page)
+    images = extract_images(page)
+    return Article(
+        url=url,
+        canonical_url=metadata.extract_canonical(page),
+        headline=headline,
+        description=metadata.extract_description(page),
+        authors=byline_mod.extract_authors(page, byline),
+        byline=byline,
+        date_published=dates.published,
+        date_modified=dates.modified,
+        date_raw=dates.raw,
+        section=metadata.extract_section(page),
+        tags=metadata.extract_tags(page),
+        language=language,
+        site_name=site_name,
+        body=body.text,
+        caption=_lead_caption(images),
+        images=images,
+        read_more=body.read_more,
+        source=extract_source(page),
+        word_count=word_count(body.text),
+        content_hash=content_hash(normalize_space(headline), body.text),
+    )

@@ -1,0 +1,70 @@
+"""Small tree helpers shared by the field extractors."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+from lxml import etree
+
+from newscrawl.text import normalize_space
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Sequence
+
+    import lxml.html
+
+    from newscrawl.parsers.page import Page
+    from newscrawl.parsers.selectors import Query
+
+
+def text_of(node: object) -> str:
+    """Whitespace-folded text of an element or attribute result."""
+    if isinstance(node, str):
+        return normalize_space(node)
+    if isinstance(node, etree._Element):
+        return normalize_space(" ".join(str(t) for t in node.itertext()))
+    return ""
+
+
+def first_text(
+    tree: lxml.html.HtmlElement, expressions: Iterable[Query], min_len: int = 2, max_len: int = 400
+) -> str | None:
+    """The first plausible text among the results of ``expressions`` (tried in order)."""
+    for expression in expressions:
+        for node in expression(tree):
+            text = text_of(node)
+            if min_len <= len(text) <= max_len:
+                return text
+    return None
+
+
+def override_texts(page: Page, field: str) -> list[str]:
+    """Texts matched by a site profile's selectors for ``field`` (empty without a profile)."""
+    out: list[str] = []
+    for expr in page.overrides.get(field, ()):
+        try:
+            results = page.tree.xpath(expr)
+        except etree.XPathError:
+            continue
+        out.extend(t for t in (text_of(r) for r in results) if t)
+        if out:
+            break
+    return out
+
+
+def override_nodes(page: Page, field: str) -> Sequence[lxml.html.HtmlElement]:
+    """Elements matched by a site profile's selectors for ``field``."""
+    for expr in page.overrides.get(field, ()):
+        try:
+            results = page.tree.xpath(expr)
+        except etree.XPathError:
+            continue
+        nodes = [r for r in results if isinstance(r, etree._Element)]
+        if nodes:
+            return nodes
+    return []
+
+
+def class_id(node: etree._Element) -> str:
+    """Lower-cased class and id of an element, space separated."""
+    return f"{node.get('class') or ''} {node.get('id') or ''}".lower()

@@ -1,0 +1,75 @@
+"""Turning page bytes into text and text into one lxml tree."""
+
+from __future__ import annotations
+
+import logging
+import re
+
+import lxml.html
+from bs4.dammit import UnicodeDammit
+from lxml import etree
+
+from newscrawl.errors import NotHTMLError
+
+logger = logging.getLogger(__name__)
+
+#: Leading bytes of formats that are never HTML pages.
+_BINARY_MAGIC: tuple[bytes, ...] = (
+    b"%PDF",
+    b"\x89PNG",
+    b"GIF8",
+    b"\xff\xd8\xff",
+    b"PK\x03\x04",
+    b"\x1f\x8b",
+    b"RIFF",
+    b"\x00\x00\x01\x00",
+    b"BM",
+    b"OggS",
+    b"ID3",
+    b"\x7fELF",
+)
+_XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+_MARKUP = re.compile(
+    rb"<\s*(?:!doctype|html|head|body|meta|title|div|p|article|h1)\b", re.IGNORECASE
+)
+
+
+def decode_html(data: bytes, http_encoding: str | None = None) -> str:
+    """Decode page bytes: BOM, then the HTTP charset, then ``<meta charset>``, then detection.
+
+    Raises :class:`NotHTMLError` for empty input or bytes that are clearly not HTML.
+    """
+    if not data.strip():
+        raise NotHTMLError("the page is empty")
+    if data.startswith(_BINARY_MAGIC) or (b"\x00" in data[:1024] and not _utf16_bom(data)):
+        raise NotHTMLError("the page is binary data, not HTML")
+    known = [http_encoding] if http_encoding else []
+    dammit = UnicodeDammit(data, known_definite_encodings=known, is_html=True)
+    text = dammit.unicode_markup
+    if text is None:
+        raise NotHTMLError("the page bytes could not be decoded in any encoding")
+    logger.debug("decoded page as %(enc)s", {"enc": dammit.original_encoding})
+    return text
+
+
+def _utf16_bom(data: bytes) -> bool:
+    return data.startswith((b"\xff\xfe", b"\xfe\xff"))
+
+
+def looks_like_html(data: bytes) -> bool:
+    """True when the first 4 KiB carry an HTML tag."""
+    return bool(_MARKUP.search(data[:4096]))
+
+
+def parse_tree(text: str) -> lxml.html.HtmlElement:
+    """Parse HTML text into one tree (the only parse of a page).
+
+    Raises :class:`NotHTMLError` when nothing can be parsed.
+    """
+    text = _XML_DECL.sub("", text, count=1)
+    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=False)
+    try:
+        tree = lxml.html.document_fromstring(text, parser=parser)
+    except (etree.ParserError, ValueError) as exc:
+        raise NotHTMLError(f"the page could not be parsed as HTML: {exc}") from exc
+    return tree

@@ -1,0 +1,187 @@
+"""Structured data readers: JSON-LD, microdata and ``<meta>`` tags, read tolerantly.
+
+Every reader returns plain dicts/lists. Broken embedded data is logged and skipped.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import re
+from collections.abc import Iterator, Mapping
+from typing import TYPE_CHECKING, Any
+
+from extruct.w3cmicrodata import LxmlMicrodataExtractor
+
+from newscrawl.parsers import selectors
+
+if TYPE_CHECKING:
+    import lxml.html
+
+logger = logging.getLogger(__name__)
+
+_JS_COMMENT = re.compile(r"^\s*//[^\n]*$|/\*.*?\*/", re.MULTILINE | re.DOTALL)
+_TRAILING_COMMA = re.compile(r",\s*([}\]])")
+_CDATA = re.compile(r"^\s*(?:<!\[CDATA\[|<!--)|(?:\]\]>|-->)\s*$")
+_CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+
+#: schema.org types that describe an article page, most specific first.
+ARTICLE_TYPES: tuple[str, ...] = (
+    "newsarticle",
+    "reportagenewsarticle",
+    "analysisnewsarticle",
+    "opinionnewsarticle",
+    "reviewnewsarticle",
+    "backgroundnewsarticle",
+    "askpublicnewsarticle",
+    "livebloggosting",
+    "liveblogposting",
+    "article",
+    "blogposting",
+    "socialmediaposting",
+    "report",
+    "scholarlyarticle",
+    "techarticle",
+    "medicalwebpage",
+    "creativework",
+    "webpage",
+)
+
+
+def loads_tolerant(text: str) -> Any:
+    """Parse JSON that may carry comments, CDATA wrappers, control characters or
+    trailing commas. Returns ``None`` when it stays unreadable.
+
+    >>> loads_tolerant('// note\\n{"a": 1, /* x */ "b": [2,],}')
+    {'a': 1, 'b': [2]}
+    >>> loads_tolerant('{oops') is None
+    True
+    """
+    text = _CDATA.sub("", text.strip())
+    for candidate in (text, _TRAILING_COMMA.sub(r"\1", _JS_COMMENT.sub("", text))):
+        try:
+            return json.loads(_CONTROL.sub(" ", candidate), strict=False)
+        except ValueError:
+            continue
+    return None
+
+
+def _flatten(node: Any, depth: int = 0) -> Iterator[Mapping[str, Any]]:
+    if depth > 6:
+        return
+    if isinstance(node, list):
+        for child in node:
+            yield from _flatten(child, depth + 1)
+    elif isinstance(node, Mapping):
+        yield node
+        for key in ("@graph", "mainEntity", "mainEntityOfPage", "itemListElement"):
+            if key in node and isinstance(node[key], list | Mapping):
+                yield from _flatten(node[key], depth + 1)
+
+
+def read_jsonld(tree: lxml.html.HtmlElement) -> list[Mapping[str, Any]]:
+    """Every JSON-LD object on the page, ``@graph`` and arrays flattened."""
+    objects: list[Mapping[str, Any]] = []
+    for script in selectors.JSONLD(tree):
+        text = script.text_content() if hasattr(script, "text_content") else script.text or ""
+        if not text.strip():
+            continue
+        data = loads_tolerant(text)
+        if data is None:
+            logger.debug("ignoring unreadable JSON-LD block (%(n)d chars)", {"n": len(text)})
+            continue
+        objects.extend(_flatten(data))
+    return objects
+
+
+def read_microdata(tree: lxml.html.HtmlElement, url: str) -> list[Mapping[str, Any]]:
+    """schema.org microdata items, as ``{"@type": ..., prop: value}`` dicts."""
+    if not selectors.ITEMSCOPE(tree):
+        return []
+    try:
+        items = LxmlMicrodataExtractor().extract_items(tree, url)
+    except (ValueError, TypeError, AttributeError) as exc:
+        logger.debug("ignoring unreadable microdata: %(exc)s", {"exc": exc})
+        return []
+    out: list[Mapping[str, Any]] = []
+    for item in items:
+        props = dict(item.get("properties", {}))
+        types = item.get("type")
+        types = types if isinstance(types, list) else [types]
+        props["@type"] = [str(t).rsplit("/", 1)[-1] for t in types if t]
+        out.extend(_flatten(props))
+    return out
+
+
+def type_names(obj: Mapping[str, Any]) -> list[str]:
+    """Lower-cased ``@type`` names of an object.
+
+    >>> type_names({"@type": ["NewsArticle", "http://schema.org/Article"]})
+    ['newsarticle', 'article']
+    """
+    raw = obj.get("@type", [])
+    values = raw if isinstance(raw, list) else [raw]
+    return [str(v).rsplit("/", 1)[-1].lower() for v in values if v]
+
+
+def pick_article(objects: list[Mapping[str, Any]]) -> Mapping[str, Any]:
+    """The object that best describes the article: the most specific article type,
+    with a headline preferred; ``{}`` when there is none."""
+    best: tuple[int, int] | None = None
+    chosen: Mapping[str, Any] = {}
+    for obj in objects:
+        types = type_names(obj)
+        ranks = [ARTICLE_TYPES.index(t) for t in types if t in ARTICLE_TYPES]
+        if not ranks:
+            continue
+        key = (0 if obj.get("headline") or obj.get("name") else 1, min(ranks))
+        if best is None or key < best:
+            best, chosen = key, obj
+    return chosen
+
+
+def read_meta(tree: lxml.html.HtmlElement) -> dict[str, list[str]]:
+    """``<meta>`` name/property/itemprop (lower-cased) -> contents, in page order."""
+    meta: dict[str, list[str]] = {}
+    for node in selectors.META(tree):
+        content = node.get("content")
+        if content is None:
+            continue
+        for attr in ("property", "name", "itemprop", "http-equiv"):
+            key = node.get(attr)
+            if key:
+                meta.setdefault(key.strip().lower(), []).append(content)
+    return meta
+
+
+def as_text(value: Any) -> str | None:
+    """A plain string from a JSON-LD value (string, number, ``{"name"}``/``{"@value"}``
+    object, or the first of a list).
+
+    >>> as_text({"@type": "Person", "name": "Ana Lee"})
+    'Ana Lee'
+    >>> as_text(["World", "Europe"])
+    'World'
+    """
+    if isinstance(value, str):
+        return value.strip() or None
+    if isinstance(value, int | float) and not isinstance(value, bool):
+        return str(value)
+    if isinstance(value, Mapping):
+        for key in ("name", "@value", "text", "headline", "url", "@id"):
+            if key in value:
+                return as_text(value[key])
+        return None
+    if isinstance(value, list):
+        for item in value:
+            text = as_text(item)
+            if text:
+                return text
+    return None
+
+
+def as_list(value: Any) -> list[Any]:
+    """A JSON-LD value as a list (``None`` -> ``[]``)."""
+    if value is None:
+        return []
+    return value if isinstance(value, list) else [value]

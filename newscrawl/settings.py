@@ -1,0 +1,45 @@
+"""Scrapy project settings and every ``NEWSCRAWL_*`` default, grouped and commented.
+
+Components read these through ``from_crawler`` with typed getters; the command line
+overrides them per run. Nothing else in newscrawl holds configuration.
+"""
+
+from __future__ import annotations
+
+BOT_NAME = "newscrawl"
+SPIDER_MODULES = ["newscrawl.spiders"]
+NEWSPIDER_MODULE = "newscrawl.spiders"
+
+# --- politeness ------------------------------------------------------------------------
+#: Contact shown in the user agent; set it to a URL or address where site owners reach you.
+NEWSCRAWL_CONTACT = "https://github.com/newscrawl/newscrawl"
+USER_AGENT = f"newscrawl/0.1 (+{NEWSCRAWL_CONTACT})"
+ROBOTSTXT_OBEY = True
+CONCURRENT_REQUESTS = 16
+CONCURRENT_REQUESTS_PER_DOMAIN = 4
+DOWNLOAD_DELAY = 0.25
+AUTOTHROTTLE_ENABLED = True
+AUTOTHROTTLE_START_DELAY = 0.5
+AUTOTHROTTLE_MAX_DELAY = 30.0
+AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
+
+# --- robustness ------------------------------------------------------------------------
+DOWNLOAD_TIMEOUT = 30
+DOWNLOAD_MAXSIZE = 16 * 1024 * 1024
+DOWNLOAD_WARNSIZE = 4 * 1024 * 1024
+RETRY_ENABLED = True
+RETRY_TIMES = 3
+RETRY_HTTP_CODES = [500, 502, 503, 504, 522, 524, 408, 429]
+REDIRECT_MAX_TIMES = 10
+COOKIES_ENABLED = False
+TELNETCONSOLE_ENABLED = False
+REQUEST_FINGERPRINTER_IMPLEMENTATION = "2.7"
+TWISTED_REACTOR = "twisted.internet.asyncioreactor.AsyncioSelectorReactor"
+FEED_EXPORT_ENCODING = "utf-8"
+LOG_LEVEL = "INFO"
+
+# --- extraction ------------------------------------------------------------------------
+#: Query parameters removed from canonical URLs (``*`` marks a prefix).
+NEWSCRAWL_TRACKING_PARAMS: list[str] = []  # empty: use newscrawl.urls.TRACKING_PARAMS
+#: Folder of user site profiles (``*.toml``), searched before the bundled ones.
+NEWSCRAWL_SITES_DIR = ""

@@ -1,0 +1,85 @@
+"""Pure string normalisers: total functions with doctests, no I/O."""
+
+from __future__ import annotations
+
+import re
+import unicodedata
+
+_WS = re.compile(r"\s+")
+_SPACES = re.compile(r"[^\S\n]+")
+_BLANKS = re.compile(r"\n\s*\n+")
+_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+
+
+def normalize_space(text: str | None) -> str:
+    """Fold every run of whitespace to one space, NFC, trimmed; drop invisible characters.
+
+    >>> normalize_space("  Four\\u00a0Azerbaijani\\n servicemen ")
+    'Four Azerbaijani servicemen'
+    >>> normalize_space(None)
+    ''
+    """
+    if not text:
+        return ""
+    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
+    return _WS.sub(" ", text).strip()
+
+
+def clean_or_none(text: str | None) -> str | None:
+    """:func:`normalize_space`, with ``None`` for an empty result.
+
+    >>> clean_or_none("  ") is None
+    True
+    >>> clean_or_none(" World ")
+    'World'
+    """
+    return normalize_space(text) or None
+
+
+def normalize_body(text: str | None) -> str:
+    """Normalise a body: paragraphs separated by exactly one blank line.
+
+    >>> normalize_body("One  two\\n\\n\\n  Three \\n")
+    'One two\\n\\nThree'
+    """
+    if not text:
+        return ""
+    paragraphs = (normalize_space(p) for p in _BLANKS.split(text))
+    return "\n\n".join(p for p in paragraphs if p)
+
+
+def word_count(text: str | None) -> int:
+    """Count words (runs of letters/digits, with inner hyphens or apostrophes).
+
+    >>> word_count("Azerbaijan's defence ministry, on Sunday.")
+    5
+    >>> word_count("")
+    0
+    """
+    return len(_WORD.findall(text or ""))
+
+
+def fold(text: str | None) -> str:
+    """A comparison key: NFKC, case-folded, whitespace folded.
+
+    >>> fold("  READ\\u00a0More ")
+    'read more'
+    """
+    return normalize_space(unicodedata.normalize("NFKC", text or "")).casefold()
+
+
+def dedupe(values: list[str]) -> list[str]:
+    """Drop empty and repeated values (compared with :func:`fold`), keeping order.
+
+    >>> dedupe(["Ana Lee", "ana lee", "", "Bo Chen"])
+    ['Ana Lee', 'Bo Chen']
+    """
+    seen: set[str] = set()
+    out: list[str] = []
+    for value in values:
+        key = fold(value)
+        if key and key not in seen:
+            seen.add(key)
+            out.append(value)
+    return out

@@ -1,0 +1,137 @@
+"""Pure URL helpers: absolutising, canonical identity, same-site checks."""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+
+from w3lib.url import canonicalize_url
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable
+
+#: Query parameters that only track a visit; removed from canonical URLs.
+#: Entries ending in ``*`` are prefixes. The crawl settings can extend the list
+#: (``NEWSCRAWL_TRACKING_PARAMS``).
+TRACKING_PARAMS: tuple[str, ...] = (
+    "utm_*",
+    "fbclid",
+    "gclid",
+    "dclid",
+    "gclsrc",
+    "msclkid",
+    "yclid",
+    "twclid",
+    "igshid",
+    "mc_cid",
+    "mc_eid",
+    "_ga",
+    "_gl",
+    "ocid",
+    "cmpid",
+    "ito",
+    "ns_campaign",
+    "ns_mchannel",
+    "ns_source",
+    "ns_medium",
+    "ns_linkname",
+    "ns_fee",
+    "mkt_tok",
+    "oly_anon_id",
+    "oly_enc_id",
+    "rb_clickid",
+    "s_cid",
+    "vero_id",
+    "wickedid",
+    "at_medium",
+    "at_campaign",
+    "share",
+    "ref_src",
+)
+
+
+def _is_tracking(name: str, params: Iterable[str]) -> bool:
+    lowered = name.lower()
+    for param in params:
+        if param.endswith("*"):
+            if lowered.startswith(param[:-1]):
+                return True
+        elif lowered == param:
+            return True
+    return False
+
+
+def strip_tracking(url: str, params: Iterable[str] = TRACKING_PARAMS) -> str:
+    """Remove tracking query parameters and the fragment; keep everything else as is.
+
+    >>> strip_tracking("https://ex.com/a?id=3&utm_source=x&fbclid=y#top")
+    'https://ex.com/a?id=3'
+    """
+    params = tuple(params)
+    parts = urlsplit(url)
+    query = [
+        (k, v)
+        for k, v in parse_qsl(parts.query, keep_blank_values=True)
+        if not _is_tracking(k, params)
+    ]
+    return urlunsplit((parts.scheme, parts.netloc, parts.path, urlencode(query), ""))
+
+
+def canonical_url(url: str, params: Iterable[str] = TRACKING_PARAMS) -> str:
+    """The identity of a page: w3lib-canonicalized, tracking parameters and fragment removed,
+    scheme and host lowercased, default port dropped.
+
+    >>> canonical_url("HTTPS://WWW.Example.com:443/News/a?b=2&a=1&utm_medium=rss#x")
+    'https://www.example.com/News/a?a=1&b=2'
+    """
+    canon = str(canonicalize_url(strip_tracking(url.strip(), params), keep_fragments=False))
+    parts = urlsplit(canon)
+    host = (parts.hostname or "").lower()
+    port = parts.port
+    default = {"http": 80, "https": 443}.get(parts.scheme)
+    netloc = host if port in (None, default) else f"{host}:{port}"
+    return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", parts.query, ""))
+
+
+def absolutize(href: str | None, base: str) -> str | None:
+    """Resolve ``href`` against ``base``; ``None`` for empty, script or non-web links.
+
+    >>> absolutize("/world/x-1", "https://ex.com/a/b")
+    'https://ex.com/world/x-1'
+    >>> absolutize("javascript:void(0)", "https://ex.com/") is None
+    True
+    """
+    if not href:
+        return None
+    href = href.strip()
+    if not href or href.startswith("#"):
+        return None
+    url = urljoin(base, href)
+    return url if urlsplit(url).scheme in ("http", "https") else None
+
+
+def host_of(url: str) -> str:
+    """Lower-case host without ``www.``.
+
+    >>> host_of("https://WWW.trtworld.com/x")
+    'trtworld.com'
+    """
+    host = (urlsplit(url).hostname or "").lower()
+    return host.removeprefix("www.")
+
+
+def same_site(url: str, other: str) -> bool:
+    """True when both URLs are on the same site (equal hosts, ``www.`` and subdomains of
+    one registrable-looking parent allowed).
+
+    >>> same_site("https://www.trtworld.com/a", "https://trtworld.com/b")
+    True
+    >>> same_site("https://news.example.com/a", "https://example.com/b")
+    True
+    >>> same_site("https://example.com/a", "https://example.org/b")
+    False
+    """
+    a, b = host_of(url), host_of(other)
+    if not a or not b:
+        return False
+    return a == b or a.endswith("." + b) or b.endswith("." + a)

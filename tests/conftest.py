@@ -1,0 +1,36 @@
+"""Shared fixtures: paths, the dataset location, a local HTTP server, a Scrapy crawler."""
+
+from __future__ import annotations
+
+import os
+from pathlib import Path
+
+import pytest
+
+from newscrawl.server import SiteServer
+
+ROOT = Path(__file__).resolve().parent.parent
+FIXTURES = ROOT / "fixtures"
+DATASETS = Path(os.environ.get("NEWSCRAWL_DATASETS", ROOT.parent / "shared" / "datasets"))
+IN_CI = os.environ.get("CI", "").lower() in ("1", "true", "yes")
+
+
+def require_dataset(name: str) -> Path:
+    """The dataset folder, or a skip (a failure under CI=true, where it must exist)."""
+    path = DATASETS / name
+    if not path.is_dir():
+        message = f"dataset {path} not found (set NEWSCRAWL_DATASETS to the folder holding {name}/)"
+        if IN_CI:
+            pytest.fail(message)
+        pytest.skip(message)
+    return path
+
+
+@pytest.fixture
+def site_server(request: pytest.FixtureRequest):
+    """A local HTTP server serving the folder given by ``@pytest.mark.site("folder")``."""
+    marker = request.node.get_closest_marker("site")
+    folder = Path(marker.args[0]) if marker else FIXTURES / "site"
+    delay = marker.kwargs.get("delay", 0.0) if marker else 0.0
+    with SiteServer(folder if folder.is_absolute() else ROOT / folder, delay=delay) as server:
+        yield server

@@ -1,0 +1,37 @@
+from __future__ import annotations
+
+import pytest
+
+from newscrawl.text import dedupe, fold, normalize_body, normalize_space, word_count
+
+
+@pytest.mark.parametrize(
+    ("raw", "expected"),
+    [
+        ("a\u00a0b", "a b"),
+        ("  x  \n y ", "x y"),
+        ("e\u0301", "é"),  # NFC
+        ("zero\u200bwidth", "zerowidth"),
+        ("", ""),
+        (None, ""),
+    ],
+)
+def test_normalize_space(raw, expected):
+    assert normalize_space(raw) == expected
+
+
+def test_normalize_body_keeps_paragraphs():
+    assert normalize_body("P1 line\ncontinued\n\n\n\nP2") == "P1 line continued\n\nP2"
+
+
+@pytest.mark.parametrize(
+    ("text", "count"),
+    [("one two three", 3), ("well-known Baku's", 2), ("", 0), ("2020 — 44-day war", 3)],
+)
+def test_word_count(text, count):
+    assert word_count(text) == count
+
+
+def test_fold_and_dedupe():
+    assert fold("ÀB  c") == "àb c"
+    assert dedupe(["X", "x ", "Y"]) == ["X", "Y"]
