@@ -43,3 +43,18 @@ LOG_LEVEL = "INFO"
 NEWSCRAWL_TRACKING_PARAMS: list[str] = []  # empty: use newscrawl.urls.TRACKING_PARAMS
 #: Folder of user site profiles (``*.toml``), searched before the bundled ones.
 NEWSCRAWL_SITES_DIR = ""
+
+# --- run outputs (set per run by `newscrawl crawl`) ------------------------------------------
+#: Path of the JSON Lines output; empty disables the output pipeline.
+NEWSCRAWL_OUTPUT = ""
+#: Path of the rejects file (``<OUT>.rejects.jsonl``) and the run summary (``<OUT>.stats.json``).
+NEWSCRAWL_REJECTS = ""
+NEWSCRAWL_STATS = ""
+#: State store remembering earlier runs: SQLite file path or ``redis://`` URL; empty = none.
+NEWSCRAWL_STATE = ""
+
+# --- item pipelines --------------------------------------------------------------------
+ITEM_PIPELINES = {
+    "newscrawl.pipelines.StampPipeline": 100,
+    "newscrawl.pipelines.OutputPipeline": 900,
+}
