@@ -22,6 +22,7 @@ if TYPE_CHECKING:
 COMMANDS: dict[str, str] = {
     "scrape": "scrape",
     "schema": "schema",
+    "merge": "merge",
 }
 
 #: Exit codes (documented in the README).
