@@ -1,0 +1,74 @@
+"""An exclusive lock on a state store, held for the lifetime of a run.
+
+The lock is ``fcntl.flock`` on ``<state>.lock``: the kernel releases it when the holding
+process dies (even by SIGKILL), so a lock left by a dead process is taken over at once.
+The holder writes ``pid host started`` into the file so a refused run can say who holds it.
+"""
+
+from __future__ import annotations
+
+import fcntl
+import os
+import socket
+import time
+from pathlib import Path
+from typing import Self
+
+from newscrawl.errors import StateError
+
+
+def lock_path_for(state: str | Path) -> Path:
+    """The lock file of a state store path.
+
+    >>> lock_path_for("runs/state.sqlite")
+    PosixPath('runs/state.sqlite.lock')
+    """
+    path = Path(state)
+    return path.with_name(path.name + ".lock")
+
+
+class StateLock:
+    """``with StateLock(path): ...`` — raises :class:`StateError` when another live process
+    holds the lock, naming that process."""
+
+    def __init__(self, state: str | Path) -> None:
+        self.path = lock_path_for(state)
+        self._fd: int | None = None
+
+    def acquire(self) -> Self:
+        try:
+            self.path.parent.mkdir(parents=True, exist_ok=True)
+            fd = os.open(self.path, os.O_RDWR | os.O_CREAT, 0o666)
+        except OSError as exc:
+            raise StateError(f"cannot open state lock {self.path}: {exc.strerror}") from exc
+        try:
+            fcntl.flock(fd, fcntl.LOCK_EX | fcntl.LOCK_NB)
+        except BlockingIOError as exc:
+            holder = os.pread(fd, 512, 0).decode("utf-8", "replace").strip() or "unknown"
+            os.close(fd)
+            raise StateError(
+                f"state {self.path.with_suffix('')} is locked by another running crawl ({holder})"
+            ) from exc
+        os.ftruncate(fd, 0)
+        os.pwrite(fd, self._holder().encode(), 0)
+        self._fd = fd
+        return self
+
+    @staticmethod
+    def _holder() -> str:
+        started = time.strftime("%Y-%m-%dT%H:%M:%SZ", time.gmtime())
+        return f"pid {os.getpid()} on {socket.gethostname()}, started {started}"
+
+    def release(self) -> None:
+        if self._fd is None:
+            return
+        os.ftruncate(self._fd, 0)
+        fcntl.flock(self._fd, fcntl.LOCK_UN)
+        os.close(self._fd)
+        self._fd = None
+
+    def __enter__(self) -> Self:
+        return self.acquire()
+
+    def __exit__(self, *exc: object) -> None:
+        self.release()
