@@ -61,7 +61,7 @@ def loads_tolerant(text: str) -> Any:
     for candidate in (text, _TRAILING_COMMA.sub(r"\1", _JS_COMMENT.sub("", text))):
         try:
             return json.loads(_CONTROL.sub(" ", candidate), strict=False)
-        except ValueError:
+        except (ValueError, RecursionError):  # RecursionError: hostile nesting ([[[[...)
             continue
     return None
 
