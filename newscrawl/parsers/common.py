@@ -17,12 +17,54 @@ if TYPE_CHECKING:
     from newscrawl.parsers.selectors import Query
 
 
+#: Elements whose text is never shown as text.
+_SKIP_TEXT = frozenset({"script", "style", "noscript", "template", "svg", "button", "select"})
+#: Elements that render on their own line: their text is separated from its neighbours.
+_BLOCK = frozenset(
+    {
+        "address", "article", "aside", "blockquote", "br", "dd", "div", "dl", "dt",
+        "figcaption", "figure", "footer", "form", "h1", "h2", "h3", "h4", "h5", "h6",
+        "header", "hr", "li", "main", "nav", "ol", "p", "pre", "section", "table",
+        "td", "th", "tr", "ul",
+    }
+)  # fmt: skip
+
+
+def _collect_text(node: etree._Element, parts: list[str]) -> None:
+    block = node.tag in _BLOCK
+    if block:
+        parts.append(" ")
+    if node.text:
+        parts.append(node.text)
+    for child in node:
+        if isinstance(child.tag, str) and child.tag not in _SKIP_TEXT:
+            _collect_text(child, parts)
+        if child.tail:
+            parts.append(child.tail)
+    if block:
+        parts.append(" ")
+
+
+def _element_text(root: etree._Element) -> str:
+    parts: list[str] = []
+    _collect_text(root, parts)
+    return "".join(parts)
+
+
 def text_of(node: object) -> str:
-    """Whitespace-folded text of an element or attribute result."""
+    """Whitespace-folded text of an element or attribute result.
+
+    Inline markup joins without a space ("Kohberger<em>'s</em>"), block elements and
+    ``<br>`` are separated by one; scripts and styles give no text.
+
+    >>> import lxml.html
+    >>> text_of(lxml.html.fromstring("<h1>Foden<em>'s</em> day<br>out<script>x()</script></h1>"))
+    "Foden's day out"
+    """
     if isinstance(node, str):
         return normalize_space(node)
     if isinstance(node, etree._Element):
-        return normalize_space(" ".join(str(t) for t in node.itertext()))
+        return normalize_space(_element_text(node))
     return ""
 
 

@@ -43,6 +43,13 @@ def decode_html(data: bytes, http_encoding: str | None = None) -> str:
         raise NotHTMLError("the page is empty")
     if data.startswith(_BINARY_MAGIC) or (b"\x00" in data[:1024] and not _utf16_bom(data)):
         raise NotHTMLError("the page is binary data, not HTML")
+    if b"\x00" not in data:
+        # Bytes that are valid UTF-8 are UTF-8 (other encodings almost never are), even
+        # when a stale <meta charset> says otherwise (pages re-saved as UTF-8).
+        try:
+            return data.decode("utf-8")
+        except UnicodeDecodeError:
+            pass
     known = [http_encoding] if http_encoding else []
     dammit = UnicodeDammit(data, known_definite_encodings=known, is_html=True)
     text = dammit.unicode_markup

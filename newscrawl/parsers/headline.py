@@ -1,51 +1,166 @@
-"""Headline: JSON-LD -> profile -> visible h1 -> OpenGraph -> <title> without site suffix."""
+"""Headline: the article's own title, without the site name, chosen among its sources.
+
+Sources, in trust order: the JSON-LD/microdata ``headline``, the visible ``<h1>``,
+``og:title``, ``twitter:title`` and ``<title>``. Every candidate is cleaned the same way
+(HTML entities decoded, site-name suffix cut); a visible ``<h1>`` that shares no words
+with the page's other titles (a logo, a "Log in" box) is not a candidate.
+"""
 
 from __future__ import annotations
 
+import html
 import re
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from newscrawl.parsers import selectors
-from newscrawl.parsers.common import first_text, override_texts
-from newscrawl.parsers.structured import as_text
+from newscrawl.parsers.common import override_texts, text_of
+from newscrawl.parsers.structured import as_list, as_text
 from newscrawl.text import fold, normalize_space
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     from newscrawl.parsers.page import Page
 
-_SUFFIX = re.compile(r"\s+[|–—·•:-]\s+[^|–—·•]{2,60}$")
+#: A separator between a title and a site-name / section suffix.
+_SEPARATOR = re.compile(r"\s*(?:\s[|–—·•*/:-]|[|｜ㅣ:：»«]|--)\s*$")
+_KICKER_END = re.compile(r"\S\s*(?:[:|–—-]|\s-)\s+$")
+_SUFFIX_PARTS = re.compile(r"\s*[|｜ㅣ–—·•]\s*|\s+-\s+|^-")
+#: " | Anything short" at the end of a <title> (used when no site name is known).
+_GENERIC_SUFFIX = re.compile(r"(?<=\S{3})\s+[|–—·•]\s+(?:\S+\s?){1,4}$")
+_WORD = re.compile(r"\w+")
+_MIN_HEADLINE = 3
 
 
-def strip_site_suffix(title: str, site_name: str | None = None) -> str:
-    """Remove a trailing " | Site" / " - Site" part of a ``<title>``.
+def site_names(page: Page, site_name: str | None) -> list[str]:
+    """Names a title suffix may carry: the site name, publisher, host name."""
+    names = [site_name or "", page.meta_first("og:site_name", "application-name") or ""]
+    publisher = page.ld.get("publisher")
+    names.append(as_text(publisher) or "" if publisher else "")
+    host = (urlsplit(page.url).hostname or "").removeprefix("www.")
+    names.extend([host, *(label for label in host.split(".")[:-1] if len(label) >= 3)])
+    names.extend(as_text(v) or "" for v in as_list(page.ld.get("articleSection")))
+    names.append(page.meta_first("article:section") or "")
+    return [n for n in (normalize_space(x) for x in names) if 2 <= len(n) <= 40]
 
-    >>> strip_site_suffix("Azerbaijan says Armenia violates truce | TRT World")
+
+def _squash(text: str) -> str:
+    return "".join(_WORD.findall(fold(text)))
+
+
+def _strip_once(title: str, names: Iterable[str]) -> str:
+    folded = fold(title)
+    for name in names:
+        key = _squash(name)
+        if not key:
+            continue
+        for cut in range(len(title) - 1, 0, -1):
+            tail = title[cut:]
+            if _squash(tail) == key and _SEPARATOR.search(title[:cut]):
+                head = _SEPARATOR.sub("", title[:cut])
+                if len(head) >= _MIN_HEADLINE and fold(head) != folded:
+                    return head
+            if len(_squash(tail)) > len(key):
+                break
+    return title
+
+
+def strip_site_suffix(title: str, names: Iterable[str] = ()) -> str:
+    """Remove trailing " | Site" / " - Site" parts naming the site (repeatedly).
+
+    >>> strip_site_suffix("Azerbaijan says Armenia violates truce | TRT World", ["TRT World"])
     'Azerbaijan says Armenia violates truce'
-    >>> strip_site_suffix("Brexit: what next")
+    >>> strip_site_suffix("Samsung soll Smartphones zerstören - Golem.de", ["golem.de"])
+    'Samsung soll Smartphones zerstören'
+    >>> strip_site_suffix("Brexit: what next", ["Brexit"])
     'Brexit: what next'
     """
-    if site_name and fold(title).endswith(fold(site_name)):
-        head = title[: len(title) - len(site_name)].rstrip(" |–—·•:-")
-        return head or title
-    stripped = _SUFFIX.sub("", title)
-    return stripped if len(stripped) >= 10 else title
+    names = list(names)
+    for _ in range(3):
+        stripped = _strip_once(title, names)
+        if stripped == title:
+            break
+        title = stripped
+    return title
+
+
+def clean_title(raw: str | None, names: Iterable[str] = ()) -> str:
+    """A title candidate: entities decoded, whitespace folded, site suffix cut.
+
+    >>> clean_title("Pendler &quot;sparen&quot; - FAZ", ["FAZ"])
+    'Pendler "sparen"'
+    """
+    text = normalize_space(html.unescape(raw or ""))
+    return strip_site_suffix(text, names) if text else ""
+
+
+def _shares_words(text: str, others: list[str]) -> bool:
+    words = set(_WORD.findall(fold(text)))
+    if not others:
+        return True
+    return any(len(words & set(_WORD.findall(fold(o)))) * 2 >= min(len(words), 4) for o in others)
+
+
+def _visible_h1(page: Page, others: list[str], names: list[str]) -> str:
+    for expression in selectors.HEADLINE:
+        for node in expression(page.tree):
+            text = clean_title(text_of(node), names)
+            if _MIN_HEADLINE <= len(text) <= 300 and _shares_words(text, others):
+                return text
+    return ""
+
+
+def _suffix_names(titles: list[str]) -> list[str]:
+    """Short suffixes one title carries after another: "X | Sport" beside "X" -> "Sport"."""
+    found: list[str] = []
+    for text in titles:
+        folded = fold(text)
+        for other in titles:
+            key = fold(other)
+            if len(key) >= 10 and folded.startswith(key) and len(folded) > len(key):
+                rest = text[len(other) :]
+                parts = _SUFFIX_PARTS.split(rest)
+                found.extend(p for p in parts if p.strip() and len(p.split()) <= 4)
+    return found
+
+
+def _without_kicker(text: str, others: Iterable[str]) -> str:
+    """``text`` without a leading "Kicker: " when another source prints the rest alone."""
+    folded = fold(text)
+    for other in others:
+        key = fold(other)
+        if len(key) >= 15 and len(folded) > len(key) and folded.endswith(key):
+            head = text[: len(text) - len(other)]
+            if _KICKER_END.search(head):
+                return other
+    return text
+
+
+def _raw_titles(page: Page) -> list[str]:
+    """Structured headline, og:title, twitter:title, <title>: entities decoded, folded."""
+    titles = selectors.TITLE(page.tree)
+    raw = [
+        as_text(page.ld.get("headline")) or as_text(page.ld.get("name")),
+        page.meta_first("og:title"),
+        page.meta_first("twitter:title"),
+        text_of(titles[0]) if titles else "",
+    ]
+    return [normalize_space(html.unescape(r or "")) for r in raw]
 
 
 def extract_headline(page: Page, site_name: str | None = None) -> str | None:
     """The article headline, or ``None``."""
     for text in override_texts(page, "headline"):
         return text
-    visible = first_text(page.tree, selectors.HEADLINE, min_len=3, max_len=300)
-    structured = normalize_space(as_text(page.ld.get("headline")) or as_text(page.ld.get("name")))
-    if structured and (not visible or fold(visible) != fold(structured)):
-        # Prefer the visible h1 when it is the structured headline with extra words cut.
-        if visible and fold(structured).startswith(fold(visible)):
-            return visible
-        return structured
-    if visible:
-        return visible
-    og = page.meta_first("og:title", "twitter:title")
-    if og:
-        return strip_site_suffix(normalize_space(og), site_name)
-    title = first_text(page.tree, [selectors.TITLE])
-    return strip_site_suffix(title, site_name) if title else None
+    raw = _raw_titles(page)
+    names = site_names(page, site_name) + _suffix_names([r for r in raw if r])
+    structured, og, twitter, title = (strip_site_suffix(r, names) for r in raw)
+    title = _GENERIC_SUFFIX.sub("", title) if title == raw[3] else title
+    others = [t for t in (structured, og, twitter, title) if t]
+    visible = _visible_h1(page, others, names)
+    structured = _without_kicker(structured, (og, twitter))
+    for candidate in (structured, visible, og, twitter, title):
+        if len(candidate) >= _MIN_HEADLINE and fold(candidate) not in map(fold, names):
+            return candidate
+    return None
