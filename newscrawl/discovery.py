@@ -384,19 +384,24 @@ class PageSignals:
     def says_article(self) -> bool:
         return self.og_type == "article" or any(t in _ARTICLE_LD for t in self.ld_types)
 
-    def listing_reason(self) -> str | None:
-        """Why the page presents itself as a listing, not an article (``None`` if not)."""
+    def listing_reason(self, url: str = "") -> str | None:
+        """Why the page presents itself as a listing, not an article (``None`` if not).
+
+        ``og:type`` "website" alone is believed only when the URL does not have an
+        article's shape either (many article templates leave the site-wide default).
+        """
         if self.says_article:
             return None
         listing = [t for t in self.ld_types if t in _LISTING_LD]
         if listing:
             return f"the page declares itself a {listing[0]} (JSON-LD)"
-        if self.og_type in ("website", "profile", "video.other", "video.movie"):
+        if self.og_type in _LISTING_OG and not (url and looks_like_article_url(url)):
             return f"og:type is {self.og_type!r}"
         return None
 
 
 _ARTICLE_LD = frozenset(ARTICLE_TYPES) - {"creativework", "webpage"}
+_LISTING_OG = frozenset({"website", "profile", "video.other", "video.movie"})
 _LISTING_LD = frozenset(
     {"collectionpage", "itemlist", "searchresultspage", "profilepage", "aboutpage", "contactpage"}
 )

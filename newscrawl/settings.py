@@ -58,3 +58,29 @@ ITEM_PIPELINES = {
     "newscrawl.pipelines.StampPipeline": 100,
     "newscrawl.pipelines.OutputPipeline": 900,
 }
+
+# --- crawling: spiders, host guard, Retry-After, run report -------------------------------
+#: Run report (``newscrawl.extensions.RunReport``): rejects file, stats file, stderr summary.
+NEWSCRAWL_REPORT_ENABLED = True
+#: Print the one-line run summary on stderr when the spider closes.
+NEWSCRAWL_SUMMARY = True
+#: Longest wait (seconds) honoured for a ``Retry-After`` header on 429/503; 0 disables.
+NEWSCRAWL_RETRY_AFTER_MAX = 60.0
+#: Shared-queue URL for distributed mode (``--redis``); empty = a single process.
+NEWSCRAWL_REDIS_URL = ""
+DOWNLOADER_MIDDLEWARES = {
+    # HostGuard replaces Scrapy's OffsiteMiddleware: START hosts + profile hosts, http(s) only
+    "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
+    "newscrawl.middlewares.HostGuardMiddleware": 50,
+    # after RetryMiddleware (550) in number, so responses reach it first
+    "newscrawl.middlewares.RetryAfterMiddleware": 560,
+}
+EXTENSIONS = {"newscrawl.extensions.RunReport": 500}
+#: ``scrapy crawl ... -O out.jsonl`` writes the same records as ``newscrawl crawl``.
+FEED_EXPORTERS = {
+    "jsonlines": "newscrawl.extensions.RecordJsonLinesExporter",
+    "jsonl": "newscrawl.extensions.RecordJsonLinesExporter",
+    "jl": "newscrawl.extensions.RecordJsonLinesExporter",
+}
+#: A page given up on is recorded in the rejects file; the log needs no error for it.
+RETRY_GIVE_UP_LOG_LEVEL = "INFO"

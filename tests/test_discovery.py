@@ -261,3 +261,9 @@ def test_since_comparisons():
 def test_site_root():
     assert is_site_root("http://127.0.0.1:8000/")
     assert not is_site_root("http://127.0.0.1:8000/?s=x")
+
+
+def test_og_website_alone_is_not_believed_on_an_article_shaped_url():
+    signals = page_signals(b'<html><head><meta property="og:type" content="website"></head></html>')
+    assert signals.listing_reason("https://ex.com/world/2024/03/14/summit-ends") is None
+    assert signals.listing_reason("https://ex.com/world") == "og:type is 'website'"

@@ -1,0 +1,236 @@
+"""The run report: every reject as it happens, the run summary at the end.
+
+``RunReport`` listens to :data:`~newscrawl.rejects.page_rejected` (pages the spiders gave
+up on) and ``item_dropped`` (items the pipelines dropped) and appends each reject as one
+whole JSON line to ``NEWSCRAWL_REJECTS``. When the spider closes it writes the run
+summary to ``NEWSCRAWL_STATS`` (pages fetched, articles emitted, rejects by reason, HTTP
+statuses, field coverage, bytes, duration, pages/s) and prints a short one on stderr
+(``NEWSCRAWL_SUMMARY``).
+
+``RecordJsonLinesExporter`` makes Scrapy's own feed exports (``scrapy crawl ... -O
+out.jsonl``) write the same records as ``newscrawl crawl``.
+"""
+
+from __future__ import annotations
+
+import json
+import logging
+import os
+import sys
+import time
+from collections import Counter
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Self
+
+from itemadapter import ItemAdapter
+from scrapy import signals
+from scrapy.exceptions import NotConfigured
+from scrapy.exporters import JsonLinesItemExporter
+
+from newscrawl.errors import NewscrawlError
+from newscrawl.items import Article
+from newscrawl.jsonl import append_line, dumps
+from newscrawl.rejects import Reject, RejectItem, page_rejected
+
+if TYPE_CHECKING:
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+    from scrapy.statscollectors import StatsCollector
+
+logger = logging.getLogger(__name__)
+
+#: Record fields whose coverage (% of emitted records where they are non-empty) is reported.
+COVERAGE_FIELDS: tuple[str, ...] = (
+    "description",
+    "authors",
+    "byline",
+    "date_published",
+    "date_modified",
+    "section",
+    "tags",
+    "language",
+    "site_name",
+    "caption",
+    "images",
+    "read_more",
+    "source",
+)
+
+
+def stem_paths(output: Path) -> tuple[Path, Path]:
+    """The rejects and stats files beside an output file.
+
+    >>> stem_paths(Path("runs/day.jsonl"))
+    (PosixPath('runs/day.rejects.jsonl'), PosixPath('runs/day.stats.json'))
+    """
+    stem = output.with_suffix("") if output.suffix == ".jsonl" else output
+    return stem.with_name(stem.name + ".rejects.jsonl"), stem.with_name(stem.name + ".stats.json")
+
+
+def _record_of(item: Any) -> dict[str, Any]:
+    if isinstance(item, Article):
+        return item.to_dict()
+    return dict(ItemAdapter(item).asdict()) if ItemAdapter.is_item(item) else {}
+
+
+class RunReport:
+    """Collects the rejects and the figures of one crawl run; see the module docstring."""
+
+    def __init__(
+        self,
+        stats: StatsCollector,
+        rejects_path: Path | None = None,
+        stats_path: Path | None = None,
+        output: str = "",
+        summary: bool = False,
+    ) -> None:
+        self.stats = stats
+        self.rejects_path = rejects_path
+        self.stats_path = stats_path
+        self.output = output
+        self.summary = summary
+        self.reasons: Counter[str] = Counter()
+        self.coverage: Counter[str] = Counter()
+        self.emitted = 0
+        self.started = time.monotonic()
+        self.started_at = datetime.now(UTC)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        settings = crawler.settings
+        if not settings.getbool("NEWSCRAWL_REPORT_ENABLED"):
+            raise NotConfigured("NEWSCRAWL_REPORT_ENABLED is off")
+        assert crawler.stats is not None
+        rejects, stats = settings.get("NEWSCRAWL_REJECTS"), settings.get("NEWSCRAWL_STATS")
+        report = cls(
+            crawler.stats,
+            Path(rejects) if rejects else None,
+            Path(stats) if stats else None,
+            output=settings.get("NEWSCRAWL_OUTPUT") or "",
+            summary=settings.getbool("NEWSCRAWL_SUMMARY"),
+        )
+        crawler.signals.connect(report.spider_opened, signal=signals.spider_opened)
+        crawler.signals.connect(report.spider_closed, signal=signals.spider_closed)
+        crawler.signals.connect(report.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(report.item_dropped, signal=signals.item_dropped)
+        crawler.signals.connect(report.page_rejected, signal=page_rejected)
+        return report
+
+    # --- signal handlers --------------------------------------------------------------
+
+    def spider_opened(self) -> None:
+        self.started = time.monotonic()
+        self.started_at = datetime.now(UTC)
+
+    def page_rejected(self, reject: Reject) -> None:
+        self.record(reject)
+
+    def item_dropped(
+        self, item: Any, exception: BaseException, response: Response | None = None
+    ) -> None:
+        if isinstance(exception, RejectItem):
+            self.record(exception.reject)
+            return
+        url = _record_of(item).get("url") or (response.url if response is not None else "")
+        self.record(Reject(url=str(url), reason="invalid", detail=str(exception)))
+
+    def item_scraped(self, item: Any) -> None:
+        record = _record_of(item)
+        self.emitted += 1
+        self.coverage.update(f for f in COVERAGE_FIELDS if record.get(f))
+
+    def spider_closed(self, reason: str) -> None:
+        report = self.build(reason)
+        if self.stats_path is not None:
+            _write_json(self.stats_path, report)
+        if self.summary:
+            sys.stderr.write(summary_line(report) + "\n")
+            sys.stderr.flush()
+
+    # --- the report -------------------------------------------------------------------
+
+    def record(self, reject: Reject) -> None:
+        """Count one reject and append it to the rejects file."""
+        self.reasons[reject.reason] += 1
+        self.stats.inc_value(f"newscrawl/rejects/{reject.reason}")
+        logger.info(
+            "rejected %(url)s: %(reason)s %(detail)s",
+            {"url": reject.url, "reason": reject.reason, "detail": reject.detail},
+        )
+        if self.rejects_path is None:
+            return
+        try:
+            append_line(self.rejects_path, reject.to_dict(), fsync=False)
+        except NewscrawlError as exc:
+            logger.error("%(exc)s", {"exc": exc})
+
+    def build(self, reason: str) -> dict[str, Any]:
+        """The run summary as a JSON-ready dict."""
+        values = self.stats.get_stats()
+        duration = max(time.monotonic() - self.started, 1e-6)
+        pages = int(values.get("downloader/response_count", 0))
+        prefix = "downloader/response_status_count/"
+        return {
+            "started_at": self.started_at.replace(microsecond=0).isoformat(),
+            "finished_at": datetime.now(UTC).replace(microsecond=0).isoformat(),
+            "finish_reason": reason,
+            "duration_s": round(duration, 3),
+            "pages_fetched": pages,
+            "pages_per_s": round(pages / duration, 2),
+            "bytes": int(values.get("downloader/response_bytes", 0)),
+            "articles_emitted": self.emitted,
+            "rejects_total": sum(self.reasons.values()),
+            "rejects": dict(sorted(self.reasons.items())),
+            "http_statuses": {
+                k[len(prefix) :]: v for k, v in sorted(values.items()) if k.startswith(prefix)
+            },
+            "field_coverage": self.coverage_percent(),
+            "output": self.output or None,
+            "rejects_file": str(self.rejects_path) if self.rejects_path else None,
+        }
+
+    def coverage_percent(self) -> dict[str, float]:
+        """% of emitted records with each field non-empty (0.0 when nothing was emitted)."""
+        total = self.emitted
+        return {
+            f: round(100.0 * self.coverage[f] / total, 1) if total else 0.0 for f in COVERAGE_FIELDS
+        }
+
+
+def summary_line(report: dict[str, Any]) -> str:
+    """The one-line summary printed on stderr at the end of a run.
+
+    >>> summary_line({"articles_emitted": 2, "rejects_total": 1, "rejects": {"robots": 1},
+    ...     "pages_fetched": 5, "bytes": 2048, "duration_s": 0.5, "pages_per_s": 10.0,
+    ...     "output": "out.jsonl"})
+    'newscrawl: 2 articles -> out.jsonl; 1 rejects (robots 1); 5 pages, 2.0 KiB in 0.5s (10.0 pages/s)'
+    """
+    reasons = ", ".join(f"{k} {v}" for k, v in report["rejects"].items())
+    target = f" -> {report['output']}" if report.get("output") else ""
+    return (
+        f"newscrawl: {report['articles_emitted']} articles{target}; "
+        f"{report['rejects_total']} rejects" + (f" ({reasons})" if reasons else "") + "; "
+        f"{report['pages_fetched']} pages, {report['bytes'] / 1024:.1f} KiB "
+        f"in {report['duration_s']:.1f}s ({report['pages_per_s']:.1f} pages/s)"
+    )
+
+
+def _write_json(path: Path, data: dict[str, Any]) -> None:
+    """Write ``data`` whole: to a temporary file first, then renamed over ``path``."""
+    tmp = path.with_name(path.name + ".tmp")
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        tmp.write_text(json.dumps(data, ensure_ascii=False, indent=2) + "\n", "utf-8")
+        os.replace(tmp, path)
+    except OSError as exc:
+        logger.error("cannot write %(path)s: %(err)s", {"path": path, "err": exc.strerror})
+
+
+class RecordJsonLinesExporter(JsonLinesItemExporter):
+    """JSON Lines feed exporter writing :meth:`Article.to_dict` records (same keys and
+    order as ``newscrawl crawl``); other items are exported as plain dicts."""
+
+    def export_item(self, item: Any) -> None:
+        record = _record_of(item)
+        self.file.write((dumps(record) + "\n").encode("utf-8"))

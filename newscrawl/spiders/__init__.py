@@ -1,0 +1,1 @@
+"""The newscrawl spiders: ``article`` (one page) and ``news`` (sitemaps, feeds, sections)."""

@@ -1,0 +1,256 @@
+"""What every newscrawl spider shares: START arguments, the article callback, rejects.
+
+Spiders only crawl: they build requests, hand the downloaded bytes to
+:func:`newscrawl.parsers.parse_article` (with the site profile's selectors) and report
+every page they give up on with the :data:`~newscrawl.rejects.page_rejected` signal.
+"""
+
+from __future__ import annotations
+
+import logging
+import re
+from pathlib import Path
+from typing import TYPE_CHECKING, Any, Self
+from urllib.parse import urlsplit
+
+from scrapy import Request, Spider, signals
+from scrapy.exceptions import (
+    CloseSpider,
+    DownloadCancelledError,
+    DownloadTimeoutError,
+    IgnoreRequest,
+)
+from scrapy.http import HtmlResponse
+from scrapy.spidermiddlewares.httperror import HttpError
+from twisted.internet import defer, error
+
+from newscrawl import discovery
+from newscrawl.errors import NotHTMLError
+from newscrawl.middlewares import OffsiteRequest, normalize_host, offsite_reason
+from newscrawl.parsers import parse_article
+from newscrawl.rejects import Reject, page_rejected
+from newscrawl.sites import SiteProfile, load_profile
+from newscrawl.validation import not_article_reason
+
+if TYPE_CHECKING:
+    from collections.abc import Iterable, Iterator
+    from datetime import datetime
+
+    from scrapy.crawler import Crawler
+    from scrapy.http import Response
+    from twisted.python.failure import Failure
+
+    from newscrawl.items import Article
+
+logger = logging.getLogger(__name__)
+
+#: Request meta keys newscrawl uses.
+HOP = "newscrawl_hop"
+LISTED_DATE = "newscrawl_listed_date"
+
+
+class StartError(ValueError):
+    """A START argument that is neither an http(s) URL nor a readable ``@FILE``."""
+
+
+def _read_start_file(name: str) -> list[str]:
+    path = Path(name).expanduser()
+    try:
+        text = path.read_text("utf-8")
+    except FileNotFoundError:
+        raise StartError(f"START file not found: {name}") from None
+    except IsADirectoryError:
+        raise StartError(f"START file is a directory: {name}") from None
+    except (OSError, UnicodeDecodeError) as exc:
+        raise StartError(f"cannot read START file {name}: {exc}") from None
+    lines = (line.split("#", 1)[0].strip() for line in text.splitlines())
+    return [line for line in lines if line]
+
+
+def parse_starts(value: str | Iterable[str] | None) -> list[str]:
+    """START arguments as URLs: several per string (space- or comma-separated), ``@FILE``
+    reads one URL per line (``#`` comments allowed). Raises :class:`StartError`.
+
+    >>> parse_starts("https://a.example/feed, https://b.example/")
+    ['https://a.example/feed', 'https://b.example/']
+    >>> parse_starts(["ftp://a.example/x"])
+    Traceback (most recent call last):
+    ...
+    newscrawl.spiders.base.StartError: START is neither an http(s) URL nor @FILE: 'ftp://a.example/x'
+    """
+    items = [value] if isinstance(value, str) else list(value or ())
+    urls: list[str] = []
+    for item in items:
+        for token in (t for t in re.split(r"[\s,]+", item) if t):
+            candidates = _read_start_file(token[1:]) if token.startswith("@") else [token]
+            for url in candidates:
+                parts = urlsplit(url)
+                if parts.scheme not in ("http", "https") or not parts.hostname:
+                    raise StartError(f"START is neither an http(s) URL nor @FILE: {url!r}")
+                urls.append(url)
+    return list(dict.fromkeys(urls))
+
+
+def int_arg(value: Any, name: str) -> int:
+    """A non-negative integer spider argument (``-a depth=2`` gives a string)."""
+    try:
+        number = int(value or 0)
+    except (TypeError, ValueError):
+        raise ValueError(f"{name} must be a whole number, not {value!r}") from None
+    if number < 0:
+        raise ValueError(f"{name} must not be negative: {number}")
+    return number
+
+
+def reject_for_failure(failure: Failure, url: str) -> Reject:
+    """The reject recording a failed request (after retries)."""
+    exc = failure.value
+    if isinstance(exc, HttpError):
+        status = exc.response.status
+        return Reject(url=url, reason="http_error", detail=f"HTTP {status}")
+    if isinstance(exc, OffsiteRequest):
+        return Reject(url=url, reason="offsite", detail=str(exc))
+    if isinstance(exc, IgnoreRequest) and "robots" in str(exc).lower():
+        return Reject(url=url, reason="robots", detail="forbidden by robots.txt")
+    detail = f"{type(exc).__name__}: {exc}".strip().rstrip(":")
+    if isinstance(exc, _TIMEOUTS):
+        return Reject(url=url, reason="timeout", detail=detail)
+    if isinstance(exc, _TOO_LARGE):
+        return Reject(url=url, reason="too_large", detail=detail)
+    return Reject(url=url, reason="fetch_error", detail=detail)
+
+
+_TIMEOUTS: tuple[type[BaseException], ...] = (
+    DownloadTimeoutError,
+    error.TimeoutError,
+    error.TCPTimedOutError,
+    TimeoutError,
+)
+#: DOWNLOAD_MAXSIZE exceeded: announced size (DownloadCancelledError) or while streaming.
+_TOO_LARGE: tuple[type[BaseException], ...] = (DownloadCancelledError, defer.CancelledError)
+
+
+class NewscrawlSpider(Spider):
+    """Base of the newscrawl spiders: profile, hosts, depth, ``--since`` and the article
+    callback. Subclasses provide ``start()``."""
+
+    #: Host names the crawl may visit (START hosts plus the profile's).
+    allowed_hosts: frozenset[str] = frozenset()
+
+    def __init__(
+        self,
+        *args: Any,
+        depth: Any = 0,
+        since: Any = None,
+        max_items: Any = 0,
+        site: str | None = None,
+        **kwargs: Any,
+    ) -> None:
+        super().__init__(*args, **kwargs)
+        self.depth = int_arg(depth, "depth")
+        self.max_items = int_arg(max_items, "max_items")
+        self.since: datetime | None = discovery.parse_since(str(since)) if since else None
+        self.site_name = site or None
+        self.profile: SiteProfile | None = None
+        self.emitted = 0
+        self._decided: set[str] = set()
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
+        spider = super().from_crawler(crawler, *args, **kwargs)
+        if spider.site_name:
+            sites_dir = crawler.settings.get("NEWSCRAWL_SITES_DIR") or None
+            spider.profile = load_profile(spider.site_name, sites_dir)
+        if spider.max_items and not crawler.settings.frozen:
+            crawler.settings.set("CLOSESPIDER_ITEMCOUNT", spider.max_items, priority="spider")
+        crawler.signals.connect(spider.item_scraped, signal=signals.item_scraped)
+        return spider
+
+    @property
+    def selectors(self) -> dict[str, tuple[str, ...]]:
+        return dict(self.profile.selectors) if self.profile else {}
+
+    def set_hosts(self, urls: Iterable[str]) -> None:
+        hosts = {normalize_host(urlsplit(u).hostname or "") for u in urls}
+        if self.profile is not None:
+            hosts.update(normalize_host(h) for h in self.profile.allowed_hosts)
+        self.allowed_hosts = frozenset(h for h in hosts if h)
+
+    def item_scraped(self, item: Any) -> None:
+        self.emitted += 1
+
+    # --- rejects ----------------------------------------------------------------------
+
+    def reject(self, url: str, reason: str, detail: str = "") -> None:
+        """Report a page given up on (once per URL)."""
+        if url in self._decided:
+            return
+        self._decided.add(url)
+        self.crawler.signals.send_catch_log(
+            page_rejected, reject=Reject(url=url, reason=reason, detail=detail)
+        )
+
+    def on_error(self, failure: Failure) -> None:
+        """Errback of every request: record why the page was not fetched."""
+        request = getattr(failure, "request", None)
+        url = request.url if request is not None else ""
+        reject = reject_for_failure(failure, url)
+        self.reject(reject.url, reject.reason, reject.detail)
+
+    # --- articles ---------------------------------------------------------------------
+
+    def article_request(self, url: str, hop: int, listed_date: str | None = None) -> Request:
+        return Request(
+            url,
+            callback=self.parse_article,
+            errback=self.on_error,
+            meta={HOP: hop, LISTED_DATE: listed_date},
+        )
+
+    def parse_article(self, response: Response) -> Iterator[Article | Request]:
+        """Parse a downloaded page into an article; follow its read_more links while the
+        hop count is below ``depth``."""
+        article = self.article_or_reject(response)
+        if article is None:
+            return
+        if self.max_items and self.emitted >= self.max_items:
+            raise CloseSpider("closespider_itemcount")
+        yield article
+        hop = int(response.meta.get(HOP, 0))
+        if hop < self.depth:
+            yield from self.follow_read_more(article, hop + 1)
+
+    def follow_read_more(self, article: Article, hop: int) -> Iterator[Request]:
+        for link in article.read_more:
+            if offsite_reason(link.url, self.allowed_hosts) is None:
+                yield self.article_request(link.url, hop)
+            else:
+                logger.debug("not following off-site read_more %(url)s", {"url": link.url})
+
+    def article_or_reject(self, response: Response) -> Article | None:
+        """The article on ``response``, or ``None`` after sending the reject."""
+        url = response.url
+        if (
+            not isinstance(response, HtmlResponse)
+            and discovery.detect_kind(response.body) is not discovery.Kind.HTML
+        ):
+            ctype = (response.headers.get("Content-Type") or b"").decode("latin-1")
+            self.reject(url, "not_html", f"the response is not HTML ({ctype or 'no Content-Type'})")
+            return None
+        try:
+            article = parse_article(response.body, url, overrides=self.selectors)
+        except NotHTMLError as exc:
+            self.reject(url, "not_html", str(exc))
+            return None
+        reason = not_article_reason(article) or discovery.page_signals(
+            response.body
+        ).listing_reason(url)
+        if reason:
+            self.reject(url, "not_article", reason)
+            return None
+        if self.since is not None and discovery.published_before(
+            article.date_published, self.since
+        ):
+            self.reject(url, "old", f"published {article.date_published}, before --since")
+            return None
+        return article
