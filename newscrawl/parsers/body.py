@@ -1,35 +1,72 @@
-"""Body text: pick the main-content node, walk its text blocks in order, drop boilerplate.
+"""Body text: walk the page once into text blocks, choose the article's container by text
+density, keep its paragraphs and subheadings in order, drop the boilerplate.
 
-Read-more lines and the source line met on the way are set aside (they become
-``read_more`` and ``source``), never body text.
+The walk turns every block-level element into text blocks (``<div>``s without ``<p>`` and
+``<br><br>``-separated text included) and records for each one its owner element, how much
+of it is link text and whether a boilerplate class (share bar, related stories, comments,
+...) encloses it. The container is the element where long, link-poor text concentrates
+(readability-style scores passed to ancestors with decay), merged with sibling blocks of the
+same article (bodies split by ads or paywall markup). Read-more lines and the source line met
+on the way are set aside (they become ``read_more`` and ``source``), never body text; the
+standfirst is ``description``, never body text.
 """
 
 from __future__ import annotations
 
+import logging
 import re
 from typing import TYPE_CHECKING
 
 import attrs
 
 from newscrawl.parsers import selectors
-from newscrawl.parsers.common import class_id, override_nodes, text_of
+from newscrawl.parsers.common import override_nodes
 from newscrawl.parsers.links import is_read_more, is_source_line, read_more_links
-from newscrawl.text import normalize_body
+from newscrawl.text import fold, normalize_body, normalize_space
 
 if TYPE_CHECKING:
+    from collections.abc import Iterable
+
     import lxml.html
     from lxml import etree
 
     from newscrawl.items import RelatedLink
     from newscrawl.parsers.page import Page
 
-_BOILER_CLASS = re.compile(
-    r"(?:^|[\s_-])(?:"
-    + "|".join(re.escape(w) for w in selectors.BOILERPLATE_CLASS_WORDS)
-    + r")(?:$|[\s_-])"
-)
-_BLOCK_TAGS = frozenset({"p", "h2", "h3", "h4", "li", "blockquote", "pre"})
-_MIN_BODY_CHARS = 200
+logger = logging.getLogger(__name__)
+
+_SKIP = frozenset(selectors.BOILERPLATE_TAGS)
+_BLOCK = frozenset(selectors.BLOCK_TAGS)
+_LEAF = frozenset(selectors.LEAF_BLOCK_TAGS)
+_BOILER_TAGS = frozenset(selectors.BOILERPLATE_BLOCK_TAGS)
+_HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
+
+
+def _words(words: Iterable[str]) -> re.Pattern[str]:
+    alternatives = "|".join(re.escape(w) for w in words)
+    return re.compile(rf"(?:^|[\s_-])(?:{alternatives})(?:$|[\s_-])")
+
+
+def _parts(parts: Iterable[str]) -> re.Pattern[str]:
+    return re.compile("|".join(re.escape(p) for p in parts))
+
+
+_BOILER_WORDS = _words(selectors.BOILERPLATE_CLASS_WORDS)
+_BOILER_PARTS = _parts(selectors.BOILERPLATE_CLASS_PARTS)
+_STANDFIRST = _words(selectors.STANDFIRST_CLASS_WORDS)
+_BODY_PARTS = _parts(selectors.BODY_CLASS_PARTS)
+_BOILER_LINE = re.compile("|".join(f"(?:{p})" for p in selectors.BOILERPLATE_LINES))
+_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
+
+#: Score passed from a block to its owner (index 0), the owner's parent (1), and so on.
+_DECAY = (1.0, 0.9, 0.5, 1 / 3, 0.25, 0.2)
+#: Blocks shorter than this carry no weight when choosing the container.
+_MIN_SCORED = 25
+#: A sibling joins the container when its score reaches this share of the container's.
+_SIBLING_SHARE = 0.2
+#: Weight kept by text inside boilerplate markup when scoring containers.
+_BOILER_WEIGHT = 0.25
+_EXPLICIT_BONUS = 1.5
 
 
 @attrs.frozen
@@ -39,77 +76,306 @@ class Body:
     container: lxml.html.HtmlElement | None
 
 
+@attrs.define(slots=True)
+class Block:
+    """One text block of the page, in document order."""
+
+    text: str
+    owner: etree._Element
+    kind: str
+    link_chars: int
+    boiler: etree._Element | None
+    standfirst: bool
+
+    @property
+    def link_density(self) -> float:
+        return self.link_chars / len(self.text) if self.text else 0.0
+
+
+def class_id(node: etree._Element) -> str:
+    return f"{node.get('class') or ''} {node.get('id') or ''}".lower()
+
+
 def is_boilerplate(node: etree._Element) -> bool:
-    """True for elements that never hold article text (navigation, share bars, ...)."""
-    if not isinstance(node.tag, str):
-        return True
-    if node.tag in selectors.BOILERPLATE_TAGS:
-        return True
-    return bool(_BOILER_CLASS.search(class_id(node)))
+    """True for elements whose class or id says they are never article text."""
+    names = class_id(node)
+    if not names.strip():
+        return False
+    return bool(_BOILER_PARTS.search(names) or _BOILER_WORDS.search(names))
 
 
-def _inside_boilerplate(node: etree._Element, container: etree._Element) -> bool:
-    current = node.getparent()
-    while current is not None and current is not container:
-        if is_boilerplate(current):
+def _hidden(node: etree._Element) -> bool:
+    if node.get("hidden") is not None or node.get("aria-hidden") == "true":
+        return True
+    style = node.get("style")
+    return bool(style and _HIDDEN_STYLE.search(style))
+
+
+def is_boilerplate_line(text: str) -> bool:
+    """True for a whole line of page furniture ("Advertisement", "Share this article").
+
+    >>> is_boilerplate_line("ANZEIGE")
+    True
+    >>> is_boilerplate_line("The advertisement ran for a week.")
+    False
+    """
+    return bool(len(text) < 300 and _BOILER_LINE.fullmatch(fold(text)))
+
+
+def _kind(tag: str) -> str:
+    if tag in _HEADINGS:
+        return "heading"
+    if tag in ("li", "dt", "dd"):
+        return "item"
+    if tag in ("blockquote", "pre"):
+        return "quote"
+    return "text"
+
+
+#: Skipped tags that also end the text block around them (the others are inline).
+_SKIP_BREAKS = frozenset(
+    {"h1", "header", "footer", "nav", "aside", "figure", "figcaption", "menu", "dialog"}
+)
+
+
+class _Walker:
+    """Turns a subtree into :class:`Block` s in one recursive pass."""
+
+    def __init__(self) -> None:
+        self.blocks: list[Block] = []
+        self._parts: list[str] = []
+        self._link_chars = 0
+        self._in_link = 0
+        self._after_br = False
+        self._owner: etree._Element | None = None
+        self._boiler: etree._Element | None = None
+        self._standfirst = False
+
+    def _add(self, text: str | None) -> None:
+        if not text:
+            return
+        self._parts.append(text)
+        if not text.isspace():
+            self._after_br = False
+            if self._in_link:
+                self._link_chars += len(text.strip())
+
+    def _flush(self) -> None:
+        if self._parts and self._owner is not None:
+            text = normalize_space("".join(self._parts))
+            if text:
+                link = min(self._link_chars, len(text))
+                kind = _kind(str(self._owner.tag))
+                block = Block(text, self._owner, kind, link, self._boiler, self._standfirst)
+                self.blocks.append(block)
+        self._parts = []
+        self._link_chars = 0
+        self._after_br = False
+
+    def _line_break(self) -> None:
+        if self._after_br:
+            self._flush()
+        else:
+            self._parts.append(" ")
+            self._after_br = True
+
+    def visit(self, node: etree._Element) -> None:
+        tag = node.tag
+        if not isinstance(tag, str):
+            self._add(node.tail)
+            return
+        if tag in _SKIP or _hidden(node) or (tag not in _BLOCK and is_boilerplate(node)):
+            if tag in _SKIP_BREAKS:
+                self._flush()
+            self._add(node.tail)
+            return
+        if tag in _BLOCK:
+            self._visit_block(node)
+        else:
+            self._visit_inline(node, tag)
+        self._add(node.tail)
+
+    def _visit_inline(self, node: etree._Element, tag: str) -> None:
+        if tag == "br":
+            self._line_break()
+            return
+        link = tag == "a"
+        self._in_link += link
+        self._add(node.text)
+        for child in node:
+            self.visit(child)
+        self._in_link -= link
+
+    def _visit_block(self, node: etree._Element) -> None:
+        self._flush()
+        saved = (self._owner, self._boiler, self._standfirst)
+        self._owner = node
+        names = class_id(node)
+        if self._boiler is None and (node.tag in _BOILER_TAGS or is_boilerplate(node)):
+            self._boiler = node
+        if not self._standfirst and names.strip() and _STANDFIRST.search(names):
+            self._standfirst = True
+        self._add(node.text)
+        for child in node:
+            self.visit(child)
+        self._flush()
+        self._owner, self._boiler, self._standfirst = saved
+
+
+def page_blocks(root: etree._Element) -> list[Block]:
+    """Every text block under ``root``, in document order."""
+    walker = _Walker()
+    walker.visit(root)
+    return walker.blocks
+
+
+# --- choosing the container ---------------------------------------------------------------
+
+
+def _weight(block: Block) -> float:
+    if len(block.text) < _MIN_SCORED or block.kind == "heading" or block.link_density > 0.5:
+        return 0.0
+    weight = float(len(block.text) - block.link_chars)
+    return weight * _BOILER_WEIGHT if block.boiler is not None else weight
+
+
+def _explicit(node: etree._Element) -> bool:
+    if node.get("itemprop") == "articleBody":
+        return True
+    names = class_id(node)
+    return bool(names.strip() and _BODY_PARTS.search(names))
+
+
+def container_scores(blocks: Iterable[Block]) -> dict[etree._Element, float]:
+    """Readability-style scores: each block's weight passed up its ancestors with decay."""
+    scores: dict[etree._Element, float] = {}
+    for block in blocks:
+        weight = _weight(block)
+        node: etree._Element | None = block.owner
+        for decay in _DECAY:
+            if node is None or not weight:
+                break
+            if node.tag not in _LEAF:
+                scores[node] = scores.get(node, 0.0) + weight * decay
+            node = node.getparent()
+    for node in scores:
+        if _explicit(node):
+            scores[node] *= _EXPLICIT_BONUS
+    return scores
+
+
+def _good_leaf(node: etree._Element, blocks_by_owner: dict[etree._Element, Block]) -> bool:
+    block = blocks_by_owner.get(node)
+    return block is not None and len(block.text) >= 80 and block.link_density < 0.25
+
+
+def choose_containers(blocks: list[Block]) -> list[etree._Element]:
+    """The container with the best score, with the sibling blocks of the same article."""
+    scores = container_scores(blocks)
+    if not scores:
+        return []
+    best = max(scores, key=scores.__getitem__)
+    parent = best.getparent()
+    if parent is None:
+        return [best]
+    threshold = scores[best] * _SIBLING_SHARE
+    by_owner = {b.owner: b for b in blocks}
+    return [
+        sibling
+        for sibling in parent
+        if sibling is best
+        or scores.get(sibling, 0.0) >= threshold
+        or (sibling.tag in _LEAF and _good_leaf(sibling, by_owner))
+    ]
+
+
+# --- keeping the article's blocks -----------------------------------------------------------
+
+
+def _owned_by(node: etree._Element, containers: set[etree._Element]) -> bool:
+    current: etree._Element | None = node
+    while current is not None:
+        if current in containers:
             return True
         current = current.getparent()
     return False
 
 
-def _text_length(node: etree._Element) -> int:
-    return sum(len(text_of(p)) for p in node.iter("p"))
+def _descriptions(page: Page) -> set[str]:
+    values = [page.meta_first("description"), page.meta_first("og:description")]
+    ld_description = page.ld.get("description")
+    if isinstance(ld_description, str):
+        values.append(ld_description)
+    return {fold(v) for v in values if v}
 
 
-def _best_container(page: Page) -> lxml.html.HtmlElement | None:
-    for node in override_nodes(page, "body"):
-        return node
-    for expression in selectors.BODY_CONTAINERS:
-        nodes = expression(page.tree)
-        if nodes:
-            best = max(nodes, key=_text_length)
-            if _text_length(best) >= _MIN_BODY_CHARS:
-                return best
-    return _densest_parent(page.tree)
+def _is_standfirst(block: Block, following: Block | None, descriptions: set[str]) -> bool:
+    """A lead block above the body: standfirst markup, or the description set apart."""
+    if len(block.text) > 600:
+        return False
+    if block.standfirst and (following is None or not following.standfirst):
+        return True
+    if fold(block.text) not in descriptions:
+        return False
+    apart = following is None or following.owner.getparent() is not block.owner.getparent()
+    return apart or block.owner.tag != "p"
 
 
-def _densest_parent(tree: lxml.html.HtmlElement) -> lxml.html.HtmlElement | None:
-    scores: dict[etree._Element, float] = {}
-    for para in tree.iter("p"):
-        length = len(text_of(para))
-        parent = para.getparent()
-        if length < 40 or parent is None:
+def _keeps_boiler(block: Block, allowed: set[etree._Element]) -> bool:
+    return block.boiler is None or block.boiler in allowed
+
+
+@attrs.define
+class _Selection:
+    paragraphs: list[str] = attrs.field(factory=list)
+    links: list[RelatedLink] = attrs.field(factory=list)
+    seen: set[str] = attrs.field(factory=set)
+
+    def keep(self, text: str) -> None:
+        key = fold(text)
+        if len(key) > 20 and key in self.seen:
+            return
+        self.seen.add(key)
+        self.paragraphs.append(text)
+
+
+def _select(blocks: list[Block], containers: list[etree._Element], page: Page) -> _Selection:
+    members = set(containers)
+    allowed = {a for c in containers for a in c.iterancestors()} | members
+    inside = [b for b in blocks if _owned_by(b.owner, members)]
+    descriptions = _descriptions(page)
+    out = _Selection()
+    for index, block in enumerate(inside):
+        own_line = block.boiler is None or block.boiler.tag in _BOILER_TAGS
+        own_line = own_line or block.boiler is block.owner
+        if own_line and is_read_more(block.text, block.link_density):
+            out.links.extend(read_more_links(block.owner, page))
             continue
-        scores[parent] = scores.get(parent, 0.0) + length
-        grand = parent.getparent()
-        if grand is not None:
-            scores[grand] = scores.get(grand, 0.0) + length / 2
-    return max(scores, key=scores.__getitem__) if scores else None
+        if not _keeps_boiler(block, allowed):
+            continue
+        if _skip_text(block):
+            continue
+        following = inside[index + 1] if index + 1 < len(inside) else None
+        if not out.paragraphs and _is_standfirst(block, following, descriptions):
+            continue
+        out.keep(block.text)
+    return out
 
 
-def _has_block_child(node: etree._Element) -> bool:
-    return any(isinstance(d.tag, str) and d.tag in _BLOCK_TAGS for d in node.iterdescendants())
+def _skip_text(block: Block) -> bool:
+    if is_source_line(block.text) or is_boilerplate_line(block.text):
+        return True
+    return block.link_density > 0.5 and block.kind != "heading"
 
 
 def extract_body(page: Page) -> Body:
     """The article body and the read-more links found in it."""
-    container = _best_container(page)
-    if container is None:
+    root = page.tree.find("body")
+    blocks = page_blocks(root if root is not None else page.tree)
+    containers = list(override_nodes(page, "body")) or choose_containers(blocks)
+    if not containers:
+        logger.debug("no body container on %s", page.url)
         return Body("", [], None)
-    paragraphs: list[str] = []
-    links: list[RelatedLink] = []
-    for block in selectors.BLOCKS(container):
-        if _has_block_child(block) or _inside_boilerplate(block, container):
-            continue
-        if is_boilerplate(block):
-            continue
-        text = text_of(block)
-        if not text:
-            continue
-        if is_read_more(text):
-            links.extend(read_more_links(block, page))
-            continue
-        if is_source_line(text):
-            continue
-        paragraphs.append(text)
-    return Body(normalize_body("\n\n".join(paragraphs)), links, container)
+    selection = _select(blocks, containers, page)
+    text = normalize_body("\n\n".join(selection.paragraphs))
+    return Body(text, selection.links, containers[0])

@@ -16,27 +16,34 @@ if TYPE_CHECKING:
 
     from newscrawl.parsers.page import Page
 
-#: Lead-ins of related-article lines, in the languages newscrawl meets most.
+_LEAD_INS = "|".join(selectors.READ_MORE_LEAD_INS)
+#: A lead-in followed by a separator: "READ MORE:", "Lesen Sie auch »", "【関連記事】".
 READ_MORE = re.compile(
-    r"^\s*(?:read more|read also|also read|related|see also|more on this|more:|lesen sie auch"
-    r"|mehr zum thema|auch interessant|ayrıca (?:bakınız|okuyun)|ilgili haber|lire aussi"
-    r"|à lire aussi|lee también|leer más|leggi anche|あわせて読みたい|関連記事)\s*[:：»>-]?\s*",
-    re.IGNORECASE,
+    rf"^\s*[\[【(]?\s*(?:{_LEAD_INS})\s*(?:[:：»>|]|[\]】)]|\s[-–—]\s?)\s*", re.IGNORECASE
 )
+#: A lead-in alone ("Also read", "Ayrıca"): read-more only when the rest is a link.
+READ_MORE_BARE = re.compile(rf"^\s*[\[【(]?\s*(?:{_LEAD_INS})[\]】)]?\s*", re.IGNORECASE)
 SOURCE = re.compile(
-    r"^\s*(?:source|sources|quelle|kaynak|fuente|fonte)\s*[:：]\s*(.{2,120})$", re.IGNORECASE
+    rf"^\s*(?:{'|'.join(selectors.SOURCE_LEAD_INS)})\s*[:：]\s*(.{{2,120}})$", re.IGNORECASE
 )
 
 
-def is_read_more(text: str) -> bool:
-    """True when a line is a read-more lead-in.
+def is_read_more(text: str, link_density: float = 0.0) -> bool:
+    """True when a line is a read-more lead-in (a bare lead-in needs a link-dense line).
 
     >>> is_read_more("READ MORE:Turkish, Azerbaijani presidents attend parade")
     True
-    >>> is_read_more("He read more books.")
+    >>> is_read_more("Related reports say the talks failed.")
     False
+    >>> is_read_more("Ayrıca Ankara'da bir toplantı yapıldı.", link_density=0.0)
+    False
+    >>> is_read_more("Also read Ankara talks end without a deal", link_density=0.8)
+    True
     """
-    return bool(READ_MORE.match(text))
+    if READ_MORE.match(text):
+        return True
+    bare = READ_MORE_BARE.match(text)
+    return bare is not None and link_density >= 0.5 and len(text) > bare.end()
 
 
 def is_source_line(text: str) -> bool:
@@ -44,6 +51,8 @@ def is_source_line(text: str) -> bool:
 
     >>> is_source_line("SOURCE:TRTWorld and agencies")
     True
+    >>> is_source_line("The source said: talks will go on.")
+    False
     """
     return bool(SOURCE.match(text))
 
@@ -55,7 +64,7 @@ def read_more_links(block: etree._Element, page: Page) -> list[RelatedLink]:
         url = absolutize(anchor.get("href"), page.url)
         if not url or not same_site(url, page.url):
             continue
-        title = READ_MORE.sub("", text_of(anchor))
+        title = READ_MORE_BARE.sub("", text_of(anchor))
         out.append(RelatedLink(url=canonical_url(url), title=clean_or_none(title)))
     return out
 

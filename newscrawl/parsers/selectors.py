@@ -107,101 +107,296 @@ CREDIT_PARTS = _xp(f".//*[{_class_has('credit', 'copyright', 'source', 'author',
 IMG = _xp(".//img")
 
 # --- body -------------------------------------------------------------------------------
+# The body walker (parsers/body.py) reads these as plain data: tag names and class words,
+# matched in Python while it walks the tree once.
+
 #: Elements whose whole subtree is never article text.
 BOILERPLATE_TAGS: tuple[str, ...] = (
+    # code, styling and embedded objects
     "script",
     "style",
     "noscript",
     "template",
-    "nav",
-    "footer",
-    "aside",
-    "form",
-    "button",
     "iframe",
     "svg",
-    "select",
-    "input",
-    "figure",
-    "figcaption",
-    "header",
-    "menu",
-    "dialog",
     "object",
     "embed",
     "video",
     "audio",
     "canvas",
     "picture",
+    "img",
+    # page furniture: navigation, footers, side content, dialogs
+    "nav",
+    "footer",
+    "menu",
+    "dialog",
+    # controls (a <form> itself is walked: some sites wrap the whole page in one)
+    "button",
+    "select",
+    "input",
+    "textarea",
+    "label",
+    # images and their captions/credits (captions are ``images``, never body)
+    "figure",
+    "figcaption",
+    # the article header: headline, standfirst, byline, dates
+    "header",
+    "h1",
 )
-#: Class/id fragments of blocks that are never article text.
-BOILERPLATE_CLASS_WORDS: tuple[str, ...] = (
+#: Elements never body text but walked for read-more lines ("Related: <a>...</a>" boxes).
+BOILERPLATE_BLOCK_TAGS: tuple[str, ...] = ("aside",)
+#: Tags that start and end a text block (everything else is inline text).
+BLOCK_TAGS: tuple[str, ...] = (
+    "p",
+    "div",
+    "section",
+    "article",
+    "main",
+    "body",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "ul",
+    "ol",
+    "li",
+    "dl",
+    "dt",
+    "dd",
+    "blockquote",
+    "pre",
+    "table",
+    "thead",
+    "tbody",
+    "tfoot",
+    "tr",
+    "td",
+    "th",
+    "caption",
+    "address",
+    "center",
+    "hr",
+    "form",
+    "fieldset",
+    "details",
+    "summary",
+    "hgroup",
+    "aside",
+)
+#: Block tags that are never chosen as the body container (they are paragraphs).
+LEAF_BLOCK_TAGS: tuple[str, ...] = (
+    "p",
+    "h2",
+    "h3",
+    "h4",
+    "h5",
+    "h6",
+    "li",
+    "dt",
+    "dd",
+    "pre",
+    "tr",
+    "th",
+    "caption",
+    "hr",
+)
+#: Class/id words of blocks that are never article text, matched anywhere in the class or id
+#: (distinctive enough that a longer name containing them means the same thing).
+BOILERPLATE_CLASS_PARTS: tuple[str, ...] = (
     "share",
     "social",
     "related",
     "recommend",
     "newsletter",
-    "subscribe",
+    "subscri",
     "advert",
     "promo",
     "comment",
     "sidebar",
     "breadcrumb",
     "cookie",
-    "paywall",
+    "consent",
     "outbrain",
     "taboola",
-    "most-read",
     "mostread",
+    "most-read",
     "popular",
     "trending",
-    "tags",
-    "explore",
-    "read-more",
     "readmore",
+    "read-more",
+    "alsoread",
     "also-read",
-    "teaser",
     "byline",
     "caption",
-    "credit",
-    "author",
-    "meta",
+    "copyright",
     "toolbar",
+    "signup",
+    "sign-up",
+    "login",
+    "paywall-",
+    "teaserlist",
+    "teaser-list",
+    "further-reading",
+    "next-article",
+    "author-bio",
+    "authorbio",
+    "author-box",
+    "newsticker",
+    "hidden",
+    "sr-only",
+    "visually-hidden",
+)
+#: Class/id words of non-text blocks, matched as whole words (split on space, "-", "_").
+BOILERPLATE_CLASS_WORDS: tuple[str, ...] = (
+    "ad",
+    "ads",
+    "adslot",
+    "ad-slot",
+    "tags",
+    "tag-list",
+    "keywords",
+    "topics",
+    "credit",
+    "credits",
+    "author",
+    "authors",
+    "meta",
     "widget",
     "banner",
     "modal",
     "overlay",
-    "signup",
-    "login",
     "skip",
+    "explore",
+    "print",
+    "rating",
+    "poll",
+    "survey",
+    "gallery",
+    "slideshow",
+    "carousel",
+    "video",
+    "player",
+    "embed",
+    "infobox",
+    "disclaimer",
+    "pagination",
+    "pager",
+    "footer",
+    "header",
+    "nav",
+    "navigation",
+    "menu",
 )
-_BODY_CLASSES = _class_has(
+#: Class/id words of a standfirst / teaser / lead above the body (it is ``description``).
+STANDFIRST_CLASS_WORDS: tuple[str, ...] = (
+    "standfirst",
+    "teaser",
+    "intro",
+    "lead",
+    "lede",
+    "summary",
+    "subtitle",
+    "subheadline",
+    "sub-headline",
+    "subline",
+    "dek",
+    "deck",
+    "excerpt",
+    "description",
+    "abstract",
+    "kicker",
+)
+#: Class/id fragments of explicit article-body markup (a bonus when choosing the container).
+BODY_CLASS_PARTS: tuple[str, ...] = (
     "article-body",
     "articlebody",
     "article__body",
+    "article_body",
     "story-body",
+    "storybody",
     "post-content",
     "entry-content",
     "article-content",
+    "articlecontent",
+    "article__content",
     "content-body",
     "story-content",
     "body-text",
+    "bodytext",
     "article-text",
+    "articletext",
+    "article__text",
+    "rich-text",
+    "richtext",
 )
-BODY_CONTAINERS: tuple[Query, ...] = (
-    # explicit article-body markup
-    _xp("//*[@itemprop='articleBody']"),
-    _xp(f"//*[self::div or self::section or self::article][{_BODY_CLASSES}]"),
-    # the article element, then the main landmark
-    _xp("//article"),
-    _xp("//main"),
+
+#: Whole lines that are page furniture, not text (regexes matched against the folded line).
+BOILERPLATE_LINES: tuple[str, ...] = (
+    # ad labels
+    (
+        r"(?:advertisement|advertising|sponsored|anzeige|werbung|publicidad|publicité|pubblicità"
+        r"|annonse|annons|reklame|reklam|mainos|reklama|広告|광고)"
+    ),
+    # share / follow / print prompts
+    (
+        r"(?:share|teilen|partager|compartir|condividi|paylaş|del|dela)"
+        r"(?: (?:this|the|on|via|article|story|artikel|post))*[ :.!]*"
+    ),
+    r"(?:follow us|folgen sie uns|suivez-nous|síguenos|seguici)\b.{0,80}",
+    r"(?:print|drucken|imprimer|imprimir|stampa|copy link|link kopieren|e-?mail)",
+    # newsletter and subscription prompts
+    r"(?:sign up|subscribe|melden sie sich|abonnieren|inscrivez-vous|suscríbete|iscriviti)\b.{0,150}",
+    r".{0,60}\b(?:newsletter)\b.{0,100}",
+    # copyright and rights lines
+    r"(?:©|\(c\)|copyright)\s.{0,150}",
+    (
+        r".{0,100}\b(?:all rights reserved|alle rechte vorbehalten|tous droits réservés"
+        r"|todos los derechos reservados)\b.{0,60}"
+    ),
+    # reading-time and photo-count widgets
+    r"\d+\s*(?:min(?:ute)?s?|minuten)\s*(?:read|lesezeit|lesen|de lecture)",
+    r"(?:lesezeit|reading time)\s*:?\s*\d+.{0,20}",
 )
-BLOCKS = _xp(".//p | .//h2 | .//h3 | .//h4 | .//li | .//blockquote | .//pre")
 
 # --- related links ----------------------------------------------------------------------
 LINKS = _xp(".//a[@href]")
+#: Lead-ins of read-more lines (regex alternatives, matched case-insensitively at the start
+#: of a line). "Recommended", "Most read", "Explore" are widgets, never read-more lines.
+READ_MORE_LEAD_INS: tuple[str, ...] = (
+    r"read more",
+    r"read also",
+    r"also read",
+    r"see also",
+    r"more on this(?: story)?",
+    r"related(?: (?:article|story|news|coverage|content)s?)?",
+    r"lesen sie (?:auch|dazu|mehr)",
+    r"mehr zum thema",
+    r"auch interessant",
+    r"ayrıca(?: (?:bakınız|okuyun|bkz\.?))?",
+    r"ilgili haber(?:ler)?",
+    r"(?:à )?lire (?:aussi|également)",
+    r"voir aussi",
+    r"lea también",
+    r"lee también",
+    r"leer más",
+    r"leggi anche",
+    r"leia também",
+    r"læs også",
+    r"les også",
+    r"läs (?:även|också)",
+    r"lees ook",
+    r"czytaj (?:też|także)",
+    r"читайте также",
+    r"あわせて読みたい",
+    r"関連記事",
+    r"관련 ?기사",
+)
 
 # --- source line ------------------------------------------------------------------------
+#: Lead-ins of the source / agency line ("SOURCE: TRTWorld and agencies").
+SOURCE_LEAD_INS: tuple[str, ...] = ("source", "sources", "quelle", "kaynak", "fuente", "fonte")
 SOURCE_PREFIX = _xp(
     "//*[(self::p or self::div or self::span)"
     " and re:test(normalize-space(.), '^(SOURCE|Source|Quelle|Kaynak|Fuente)\\s*:', '')]"
