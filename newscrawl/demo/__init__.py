@@ -21,6 +21,8 @@ from importlib import resources
 from types import MappingProxyType
 from typing import TYPE_CHECKING
 
+from newscrawl.server import SiteServer
+
 if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
     from pathlib import Path
@@ -126,6 +128,19 @@ def prepare_site(dest: Path, base_url: str) -> None:
         raise ValueError(f"not an http(s) base URL: {base_url!r}")
     count = _copy_tree(site_root(), dest, base)
     logger.debug("demo site: %(count)d files copied to %(dest)s", {"count": count, "dest": dest})
+
+
+def serve_site(dest: Path, delay: float = 0.0) -> SiteServer:
+    """A :class:`SiteServer` (not yet started) for a fresh copy of the site in ``dest``.
+
+    The server reads ``_routes.json`` when it is created, and its port is known only
+    then, so the site is copied once before and filled in again with the real address.
+    Use it as ``with serve_site(tmp) as server: crawl(server.url("/sitemap.xml"))``.
+    """
+    prepare_site(dest, "http://127.0.0.1")
+    server = SiteServer(dest, delay=delay)
+    prepare_site(dest, server.base_url)
+    return server
 
 
 def _copy_tree(source: Traversable, dest: Path, base: str) -> int:
