@@ -83,11 +83,16 @@ def canonical_url(url: str, params: Iterable[str] = TRACKING_PARAMS) -> str:
 
     >>> canonical_url("HTTPS://WWW.Example.com:443/News/a?b=2&a=1&utm_medium=rss#x")
     'https://www.example.com/News/a?a=1&b=2'
+    >>> canonical_url("http://[::1/x")
+    'http://[::1/x'
     """
-    canon = str(canonicalize_url(strip_tracking(url.strip(), params), keep_fragments=False))
-    parts = urlsplit(canon)
-    host = (parts.hostname or "").lower()
-    port = parts.port
+    try:
+        canon = str(canonicalize_url(strip_tracking(url.strip(), params), keep_fragments=False))
+        parts = urlsplit(canon)
+        host = (parts.hostname or "").lower()
+        port = parts.port
+    except ValueError:  # malformed (bad IPv6 literal or port): keep it as given
+        return url.strip()
     default = {"http": 80, "https": 443}.get(parts.scheme)
     netloc = host if port in (None, default) else f"{host}:{port}"
     return urlunsplit((parts.scheme.lower(), netloc, parts.path or "/", parts.query, ""))
@@ -100,14 +105,22 @@ def absolutize(href: str | None, base: str) -> str | None:
     'https://ex.com/world/x-1'
     >>> absolutize("javascript:void(0)", "https://ex.com/") is None
     True
+    >>> absolutize("http://[::1", "https://ex.com/") is None
+    True
     """
     if not href:
         return None
     href = href.strip()
     if not href or href.startswith("#"):
         return None
-    url = urljoin(base, href)
-    return url if urlsplit(url).scheme in ("http", "https") else None
+    try:
+        url = urljoin(base, href)
+        parts = urlsplit(url)
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname)
+        _ = parts.port  # raises ValueError for a port out of range
+    except ValueError:  # malformed: "http://[::1", "http://x:99999"
+        return None
+    return url if valid else None
 
 
 def host_of(url: str) -> str:
