@@ -31,7 +31,7 @@ from scrapy.exporters import JsonLinesItemExporter
 from newscrawl.errors import NewscrawlError
 from newscrawl.items import Article
 from newscrawl.jsonl import append_line, dumps
-from newscrawl.rejects import Reject, RejectItem, page_rejected
+from newscrawl.rejects import Reject, RejectItem, SkipItem, page_rejected
 
 if TYPE_CHECKING:
     from scrapy.crawler import Crawler
@@ -131,6 +131,8 @@ class RunReport:
     ) -> None:
         if isinstance(exception, RejectItem):
             self.record(exception.reject)
+            return
+        if isinstance(exception, SkipItem):  # unchanged since the state's last emission
             return
         url = _record_of(item).get("url") or (response.url if response is not None else "")
         self.record(Reject(url=str(url), reason="invalid", detail=str(exception)))

@@ -10,7 +10,7 @@ from __future__ import annotations
 from typing import Any
 
 import attrs
-from scrapy.exceptions import DropItem
+from scrapy.exceptions import DropItem, IgnoreRequest
 
 #: The fixed, documented set of reject reasons.
 REASONS: dict[str, str] = {
@@ -54,3 +54,16 @@ class RejectItem(DropItem):
     def __init__(self, reject: Reject, log_level: str = "DEBUG") -> None:
         super().__init__(f"{reject.reason}: {reject.detail}", log_level=log_level)
         self.reject = reject
+
+
+class SkipItem(DropItem):
+    """``DropItem`` for an item that is not emitted and is not a reject either: an article
+    unchanged since the state store last emitted it. Counted in stats, not in the rejects."""
+
+    def __init__(self, message: str) -> None:
+        super().__init__(message, log_level="DEBUG")
+
+
+class NotModified(IgnoreRequest):
+    """A conditional request answered ``304 Not Modified``: the page is unchanged since the
+    state store last emitted it. Not a reject (counted as ``newscrawl/state/unchanged``)."""

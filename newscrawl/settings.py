@@ -53,9 +53,37 @@ NEWSCRAWL_STATS = ""
 #: State store remembering earlier runs: SQLite file path or ``redis://`` URL; empty = none.
 NEWSCRAWL_STATE = ""
 
-# --- item pipelines --------------------------------------------------------------------
+# --- item pipelines: normalize, validate, deduplicate, state across runs ---------------
+#: Put every item in the record formats (NFC text, ISO 8601 dates, canonical URL, hashes).
+NEWSCRAWL_NORMALIZE_ENABLED = True
+#: Time zone (IANA name, "Europe/Istanbul") for page times that state no offset; a site
+#: profile sets it. Empty: such times stay without an offset (never a guessed one).
+NEWSCRAWL_DEFAULT_TIMEZONE = ""
+#: Reject non-articles (``not_article``) and records that break the schema (``invalid``).
+NEWSCRAWL_VALIDATE_ENABLED = True
+#: Fewer body words than this and a page is not an article.
+NEWSCRAWL_MIN_BODY_WORDS = 40
+#: Emit each article once: same canonical_url, same content_hash, near-duplicate body.
+NEWSCRAWL_DEDUP_ENABLED = True
+#: Near-duplicate bodies (syndicated or lightly edited copies): MinHash + LSH.
+NEWSCRAWL_NEARDUP_ENABLED = True
+#: Estimated Jaccard similarity of two bodies' word 5-gram sets from which the later one is
+#: a duplicate of the first (0.8: a 500-word wire story with a line or two added or changed
+#: is one; two stories on the same event are not). The band layout below finds pairs from
+#: about 0.7 on; values below that lose recall.
+NEWSCRAWL_NEARDUP_THRESHOLD = 0.8
+#: MinHash permutations, LSH bands (rows per band = permutations / bands) and shingle size
+#: in words. A state store's near-duplicate index is built for one layout: changing it
+#: empties that index (exact duplicates are still found).
+NEWSCRAWL_NEARDUP_NUM_PERM = 128
+NEWSCRAWL_NEARDUP_BANDS = 16
+NEWSCRAWL_NEARDUP_SHINGLE_SIZE = 5
+#: With a state store: send If-None-Match / If-Modified-Since for pages emitted before.
+NEWSCRAWL_CONDITIONAL_ENABLED = True
 ITEM_PIPELINES = {
-    "newscrawl.pipelines.StampPipeline": 100,
+    "newscrawl.pipelines.NormalizePipeline": 100,
+    "newscrawl.pipelines.ValidatePipeline": 200,
+    "newscrawl.pipelines.DedupPipeline": 300,
     "newscrawl.pipelines.OutputPipeline": 900,
 }
 
@@ -74,8 +102,14 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawl.middlewares.HostGuardMiddleware": 50,
     # after RetryMiddleware (550) in number, so responses reach it first
     "newscrawl.middlewares.RetryAfterMiddleware": 560,
+    # state store: If-None-Match / If-Modified-Since; a 304 is "unchanged", not a reject
+    "newscrawl.state_middleware.ConditionalRequestMiddleware": 590,
 }
-EXTENSIONS = {"newscrawl.extensions.RunReport": 500}
+EXTENSIONS = {
+    "newscrawl.extensions.RunReport": 500,
+    # opens NEWSCRAWL_STATE for the pipelines and the conditional-request middleware
+    "newscrawl.state.extension.StateExtension": 100,
+}
 #: ``scrapy crawl ... -O out.jsonl`` writes the same records as ``newscrawl crawl``.
 FEED_EXPORTERS = {
     "jsonlines": "newscrawl.extensions.RecordJsonLinesExporter",

@@ -28,7 +28,7 @@ from newscrawl import discovery
 from newscrawl.errors import NotHTMLError
 from newscrawl.middlewares import OffsiteRequest, normalize_host, offsite_reason
 from newscrawl.parsers import parse_article
-from newscrawl.rejects import Reject, page_rejected
+from newscrawl.rejects import NotModified, Reject, page_rejected
 from newscrawl.sites import SiteProfile, load_profile
 from newscrawl.validation import not_article_reason
 
@@ -192,6 +192,8 @@ class NewscrawlSpider(Spider):
 
     def on_error(self, failure: Failure) -> None:
         """Errback of every request: record why the page was not fetched."""
+        if isinstance(failure.value, NotModified):  # a 304 with --state: unchanged
+            return
         request = getattr(failure, "request", None)
         url = request.url if request is not None else ""
         reject = reject_for_failure(failure, url)

@@ -1,0 +1,299 @@
+"""Near-duplicate detection: MinHash signatures of body word shingles, banded LSH.
+
+A body becomes a :class:`Fingerprint`: the keys of its LSH bands (``bands`` groups of
+``num_perm / bands`` MinHash values each, hashed to one signed 64-bit integer) and a
+*sketch*, the low 8 bits of every MinHash value. Two bodies are candidates when one band
+key is equal; a candidate is a near-duplicate when the Jaccard similarity estimated from
+the sketches (b-bit minwise hashing, corrected for chance 8-bit collisions) reaches the
+threshold. The band layout is fixed by ``num_perm`` and ``bands`` (16 bands of 8 rows find
+pairs above ~0.7 similarity with high probability), so the threshold can change between
+runs without rebuilding a stored index.
+
+Every hash is derived from BLAKE2b of fixed strings, never from Python's ``hash`` or a
+random generator: fingerprints are stable across runs, machines and library versions,
+which the state store relies on.
+
+:class:`NearDupIndex` is a compact in-memory index (about 256 bytes per article with the
+defaults: per band a sorted ``uint32`` key array and an ``uint32`` id array, merged from a
+small buffer, plus the 128-byte sketches in fixed-size chunks).
+"""
+
+from __future__ import annotations
+
+import hashlib
+from typing import TYPE_CHECKING
+
+import attrs
+import numpy as np
+
+from newscrawl.fingerprints import tokens
+
+if TYPE_CHECKING:
+    from collections.abc import Iterator, Sequence
+
+    from numpy.typing import NDArray
+
+DEFAULT_NUM_PERM = 128
+DEFAULT_BANDS = 16
+DEFAULT_SHINGLE_SIZE = 5
+SKETCH_BITS = 8
+#: Chance that two unrelated 8-bit sketch values are equal.
+_CHANCE = 1.0 / (1 << SKETCH_BITS)
+_MIX_1 = np.uint64(0xBF58476D1CE4E5B9)
+_MIX_2 = np.uint64(0x94D049BB133111EB)
+_ROW_MUL = np.uint64(0x9E3779B97F4A7C15)
+_SHINGLE_MUL = np.uint64(0x100000001B3)
+
+
+def _constants(label: str, count: int) -> NDArray[np.uint64]:
+    """``count`` fixed 64-bit constants derived from ``label`` (stable forever)."""
+    data = b"".join(
+        hashlib.blake2b(f"newscrawl/{label}/{i}".encode(), digest_size=8).digest()
+        for i in range(count)
+    )
+    return np.frombuffer(data, dtype="<u8").astype(np.uint64)
+
+
+def _mix(values: NDArray[np.uint64]) -> NDArray[np.uint64]:
+    """A bijective 64-bit finalizer (splitmix64's), applied element-wise."""
+    z = values ^ (values >> np.uint64(30))
+    z = z * _MIX_1
+    z = z ^ (z >> np.uint64(27))
+    z = z * _MIX_2
+    mixed: NDArray[np.uint64] = z ^ (z >> np.uint64(31))
+    return mixed
+
+
+def token_hashes(words: Sequence[str]) -> NDArray[np.uint64]:
+    """Stable 64-bit hashes of words."""
+    cache: dict[str, bytes] = {}
+    for word in words:
+        if word not in cache:
+            cache[word] = hashlib.blake2b(word.encode(), digest_size=8).digest()
+    return np.frombuffer(b"".join(cache[w] for w in words), dtype="<u8").astype(np.uint64)
+
+
+def shingle_hashes(text: str, size: int = DEFAULT_SHINGLE_SIZE) -> NDArray[np.uint64]:
+    """Hashes of the word ``size``-grams of ``text`` (the whole text as one shingle when
+    shorter; empty for a text without words).
+
+    >>> len(shingle_hashes("a b c d e f", 5)), len(shingle_hashes("a b", 5))
+    (2, 1)
+    >>> bool((shingle_hashes("A b, c d e") == shingle_hashes("a b c d E")).all())
+    True
+    """
+    hashed = token_hashes(tokens(text))
+    if len(hashed) == 0:
+        return hashed
+    width = min(size, len(hashed))
+    count = len(hashed) - width + 1
+    combined = np.full(count, np.uint64(width), dtype=np.uint64)
+    for offset in range(width):
+        combined = combined * _SHINGLE_MUL + hashed[offset : offset + count]
+    return np.unique(_mix(combined))
+
+
+@attrs.frozen
+class Fingerprint:
+    """What the near-duplicate index keeps of a body."""
+
+    bands: tuple[int, ...]
+    """One signed 64-bit key per LSH band (the band number is folded in)."""
+    sketch: bytes
+    """The low 8 bits of every MinHash value."""
+
+
+class MinHasher:
+    """MinHash signatures and LSH band keys with a fixed, documented layout."""
+
+    def __init__(
+        self,
+        num_perm: int = DEFAULT_NUM_PERM,
+        bands: int = DEFAULT_BANDS,
+        shingle_size: int = DEFAULT_SHINGLE_SIZE,
+    ) -> None:
+        if num_perm <= 0 or bands <= 0 or num_perm % bands:
+            raise ValueError(f"num_perm ({num_perm}) must be a positive multiple of bands")
+        if shingle_size <= 0:
+            raise ValueError(f"shingle_size must be positive, not {shingle_size}")
+        self.num_perm = num_perm
+        self.bands = bands
+        self.rows = num_perm // bands
+        self.shingle_size = shingle_size
+        self._mul = _constants("minhash/mul", num_perm) | np.uint64(1)
+        self._add = _constants("minhash/add", num_perm)
+        self._band_seed = _constants("band", bands)
+
+    @property
+    def layout(self) -> str:
+        """The parameters a stored index depends on, as one comparable string."""
+        return f"minhash-v1 perm={self.num_perm} bands={self.bands} shingle={self.shingle_size}"
+
+    def signature(self, hashes: NDArray[np.uint64]) -> NDArray[np.uint32]:
+        """The MinHash signature of a non-empty set of 64-bit shingle hashes.
+
+        Permutation ``i`` is multiply-shift hashing ``(a_i * x + b_i) mod 2**64 >> 32``.
+        """
+        values = (self._mul[:, None] * hashes[None, :] + self._add[:, None]) >> np.uint64(32)
+        minima: NDArray[np.uint32] = values.min(axis=1).astype(np.uint32)
+        return minima
+
+    def signatures(self, hashes: NDArray[np.uint64]) -> NDArray[np.uint32]:
+        """Signatures of many sets at once: ``hashes`` is ``(n, k)`` (pad a shorter set by
+        repeating one of its hashes); returns ``(n, num_perm)``. Memory stays ``O(n * k)``."""
+        out = np.empty((hashes.shape[0], self.num_perm), dtype=np.uint32)
+        for perm in range(self.num_perm):
+            values = (hashes * self._mul[perm] + self._add[perm]) >> np.uint64(32)
+            out[:, perm] = values.min(axis=1)
+        return out
+
+    def band_keys(self, signatures: NDArray[np.uint32]) -> NDArray[np.uint64]:
+        """``(n, num_perm)`` signatures -> ``(n, bands)`` 64-bit band keys."""
+        grouped = signatures.astype(np.uint64).reshape(-1, self.bands, self.rows)
+        keys = np.broadcast_to(self._band_seed, grouped.shape[:2]).copy()
+        for row in range(self.rows):
+            keys = (keys ^ grouped[:, :, row]) * _ROW_MUL
+        return _mix(keys)
+
+    def fingerprint_of(self, signature: NDArray[np.uint32]) -> Fingerprint:
+        keys = self.band_keys(signature[None, :])[0].view(np.int64)
+        return Fingerprint(tuple(int(k) for k in keys), sketch_of(signature).tobytes())
+
+    def fingerprint(self, text: str) -> Fingerprint | None:
+        """The fingerprint of a body; ``None`` for a body without words."""
+        hashes = shingle_hashes(text, self.shingle_size)
+        if len(hashes) == 0:
+            return None
+        return self.fingerprint_of(self.signature(hashes))
+
+
+def sketch_of(signatures: NDArray[np.uint32]) -> NDArray[np.uint8]:
+    """The low 8 bits of MinHash values (any shape)."""
+    return (signatures & np.uint32(0xFF)).astype(np.uint8)
+
+
+def similarity(sketch: bytes, others: NDArray[np.uint8]) -> NDArray[np.float64]:
+    """Estimated Jaccard similarity of one sketch with each row of ``others``.
+
+    >>> a = bytes(range(128))
+    >>> float(similarity(a, np.frombuffer(a, np.uint8)[None, :])[0])
+    1.0
+    """
+    mine = np.frombuffer(sketch, dtype=np.uint8)
+    equal = (others == mine[None, :]).mean(axis=1)
+    scores: NDArray[np.float64] = np.clip((equal - _CHANCE) / (1.0 - _CHANCE), 0.0, 1.0)
+    return scores
+
+
+class NearDupIndex:
+    """An in-memory LSH index of fingerprints; ids are insertion numbers from 0.
+
+    Per band the upper 32 bits of each key are kept in a sorted array (with the ids in a
+    parallel array); new entries wait in a small buffer that is searched linearly and
+    merged into the sorted arrays when full. A 32-bit key collision only adds a candidate,
+    which the sketch comparison then rejects.
+    """
+
+    def __init__(
+        self,
+        bands: int = DEFAULT_BANDS,
+        sketch_size: int = DEFAULT_NUM_PERM,
+        merge_at: int = 4096,
+        chunk: int = 65536,
+    ) -> None:
+        self.bands = bands
+        self.sketch_size = sketch_size
+        self._merge_at = merge_at
+        self._chunk = chunk
+        self._keys = [np.empty(0, dtype=np.uint32) for _ in range(bands)]
+        self._ids = [np.empty(0, dtype=np.uint32) for _ in range(bands)]
+        self._buffer = np.empty((merge_at, bands), dtype=np.uint32)
+        self._buffered = 0
+        self._merged = 0
+        self._sketches: list[NDArray[np.uint8]] = []
+        self._count = 0
+
+    def __len__(self) -> int:
+        return self._count
+
+    @property
+    def nbytes(self) -> int:
+        """Bytes held in arrays (keys, ids, buffer, sketches)."""
+        arrays: list[NDArray[np.generic]] = [*self._keys, *self._ids, *self._sketches]
+        return self._buffer.nbytes + sum(a.nbytes for a in arrays)
+
+    def add(self, fingerprint: Fingerprint) -> int:
+        """Index a fingerprint; return its id."""
+        keys = np.array(fingerprint.bands, dtype=np.int64).view(np.uint64)[None, :]
+        sketch = np.frombuffer(fingerprint.sketch, dtype=np.uint8)[None, :]
+        first = self._count
+        self.add_arrays(keys, sketch)
+        return first
+
+    def add_arrays(self, keys: NDArray[np.uint64], sketches: NDArray[np.uint8]) -> None:
+        """Index ``n`` fingerprints given as ``(n, bands)`` keys and ``(n, size)`` sketches."""
+        self._store_sketches(sketches)
+        upper = (keys >> np.uint64(32)).astype(np.uint32)
+        start = 0
+        while start < len(upper):
+            room = self._merge_at - self._buffered
+            part = upper[start : start + room]
+            self._buffer[self._buffered : self._buffered + len(part)] = part
+            self._buffered += len(part)
+            start += len(part)
+            if self._buffered == self._merge_at:
+                self._flush()
+
+    def _store_sketches(self, sketches: NDArray[np.uint8]) -> None:
+        for row in sketches:
+            slot = self._count % self._chunk
+            if slot == 0:
+                self._sketches.append(np.zeros((self._chunk, self.sketch_size), np.uint8))
+            self._sketches[-1][slot] = row
+            self._count += 1
+
+    def _flush(self) -> None:
+        first = self._merged
+        for band in range(self.bands):
+            new = self._buffer[: self._buffered, band]
+            order = np.argsort(new, kind="stable")
+            at = np.searchsorted(self._keys[band], new[order], side="right")
+            self._keys[band] = np.insert(self._keys[band], at, new[order])
+            ids = (order + first).astype(np.uint32)
+            self._ids[band] = np.insert(self._ids[band], at, ids)
+        self._merged += self._buffered
+        self._buffered = 0
+
+    def candidates(self, bands: Sequence[int]) -> set[int]:
+        """Ids sharing at least one band key (upper 32 bits) with ``bands``."""
+        query = (np.array(bands, dtype=np.int64).view(np.uint64) >> np.uint64(32)).astype(np.uint32)
+        found: set[int] = set()
+        for band, value in enumerate(query):
+            keys = self._keys[band]
+            at = int(keys.searchsorted(value))
+            while at < len(keys) and keys[at] == value:
+                found.add(int(self._ids[band][at]))
+                at += 1
+        if self._buffered:
+            rows = np.nonzero((self._buffer[: self._buffered] == query[None, :]).any(axis=1))
+            found.update(self._merged + int(r) for r in rows[0])
+        return found
+
+    def sketches(self, ids: Sequence[int]) -> NDArray[np.uint8]:
+        """The sketches of ``ids``, one row each."""
+        return np.stack([self._sketches[i // self._chunk][i % self._chunk] for i in ids])
+
+    def query(self, fingerprint: Fingerprint, threshold: float) -> list[tuple[int, float]]:
+        """Indexed ids whose estimated similarity reaches ``threshold``, most similar first."""
+        ids = sorted(self.candidates(fingerprint.bands))
+        if not ids:
+            return []
+        scores = similarity(fingerprint.sketch, self.sketches(ids))
+        hits = [(i, float(s)) for i, s in zip(ids, scores, strict=True) if s >= threshold]
+        return sorted(hits, key=lambda hit: -hit[1])
+
+
+def iter_rows(array: NDArray[np.uint64]) -> Iterator[tuple[int, ...]]:
+    """Rows of a 2-D ``uint64`` key array as tuples of signed ints (for SQLite)."""
+    for row in array.view(np.int64):
+        yield tuple(int(v) for v in row)
