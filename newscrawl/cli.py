@@ -23,6 +23,8 @@ COMMANDS: dict[str, str] = {
     "scrape": "scrape",
     "schema": "schema",
     "merge": "merge",
+    "crawl": "crawl",
+    "demo": "demo",
 }
 
 #: Exit codes (documented in the README).

@@ -29,4 +29,5 @@ class ArticleSpider(NewscrawlSpider):
 
     async def start(self) -> AsyncIterator[Request]:
         for url in self.urls:
-            yield self.article_request(url, hop=0)
+            for request in self.article_requests(url, hop=0):
+                yield request

@@ -45,8 +45,7 @@ if TYPE_CHECKING:
 logger = logging.getLogger(__name__)
 
 #: Request meta keys newscrawl uses.
-HOP = "newscrawl_hop"
-LISTED_DATE = "newscrawl_listed_date"
+KEY = "newscrawl_key"
 
 
 class StartError(ValueError):
@@ -154,6 +153,10 @@ class NewscrawlSpider(Spider):
         self.profile: SiteProfile | None = None
         self.emitted = 0
         self._decided: set[str] = set()
+        #: URL asked for -> lowest hop it was asked for at (listed pages are hop 0).
+        self._hops: dict[str, int] = {}
+        #: URL of a parsed article -> its on-site read_more URLs (kept when depth > 0).
+        self._read_more: dict[str, tuple[str, ...]] = {}
 
     @classmethod
     def from_crawler(cls, crawler: Crawler, *args: Any, **kwargs: Any) -> Self:
@@ -201,13 +204,26 @@ class NewscrawlSpider(Spider):
 
     # --- articles ---------------------------------------------------------------------
 
-    def article_request(self, url: str, hop: int, listed_date: str | None = None) -> Request:
-        return Request(
-            url,
-            callback=self.parse_article,
-            errback=self.on_error,
-            meta={HOP: hop, LISTED_DATE: listed_date},
-        )
+    def article_requests(self, url: str, hop: int) -> Iterator[Request]:
+        """The request for an article page at ``hop`` (none when it was already asked
+        for at this hop or a lower one).
+
+        A page reached first through read_more links and then listed by a START is
+        hop 0 all the same: a response still in flight takes the lower hop when it
+        arrives, and an article already parsed has its read_more links followed from
+        the lower hop.
+        """
+        known = self._hops.get(url)
+        if known is not None and known <= hop:
+            return
+        self._hops[url] = hop
+        if known is None:
+            yield Request(url, callback=self.parse_article, errback=self.on_error, meta={KEY: url})
+            return
+        links = self._read_more.get(url)
+        if links is not None and hop < self.depth:
+            for link in links:
+                yield from self.article_requests(link, hop + 1)
 
     def parse_article(self, response: Response) -> Iterator[Article | Request]:
         """Parse a downloaded page into an article; follow its read_more links while the
@@ -218,14 +234,20 @@ class NewscrawlSpider(Spider):
         if self.max_items and self.emitted >= self.max_items:
             raise CloseSpider("closespider_itemcount")
         yield article
-        hop = int(response.meta.get(HOP, 0))
+        if not self.depth:
+            return
+        key = str(response.meta.get(KEY, response.url))
+        links = tuple(self.onsite_read_more(article))
+        self._read_more[key] = links
+        hop = self._hops.get(key, 0)
         if hop < self.depth:
-            yield from self.follow_read_more(article, hop + 1)
+            for link in links:
+                yield from self.article_requests(link, hop + 1)
 
-    def follow_read_more(self, article: Article, hop: int) -> Iterator[Request]:
+    def onsite_read_more(self, article: Article) -> Iterator[str]:
         for link in article.read_more:
             if offsite_reason(link.url, self.allowed_hosts) is None:
-                yield self.article_request(link.url, hop)
+                yield link.url
             else:
                 logger.debug("not following off-site read_more %(url)s", {"url": link.url})
 

@@ -88,6 +88,7 @@ class NewsSpider(NewscrawlSpider):
         elif listing.kind is Kind.SITEMAP_INDEX:
             yield from self.child_sitemaps(listing.entries)
         elif listing.kind is Kind.HTML and self.is_article_page(response):
+            self._hops.setdefault(response.url, 0)
             yield from self.parse_article(response)
         else:
             if listing.kind is Kind.HTML and discovery.is_site_root(response.url):
@@ -125,4 +126,4 @@ class NewsSpider(NewscrawlSpider):
             elif self.since is not None and discovery.published_before(entry.date, self.since):
                 self.reject(url, "old", f"listed as published {entry.date}, before --since")
             else:
-                yield self.article_request(url, hop=0, listed_date=entry.date)
+                yield from self.article_requests(url, hop=0)

@@ -1,0 +1,252 @@
+"""Crawl sitemaps, feeds, section pages or articles into OUT.jsonl (+ rejects and stats).
+
+Runs Scrapy in this process (``CrawlerProcess``) with the project settings plus the
+options given here. Exit 0 when the run completed (even with failed pages), 2 for bad
+arguments, 1 when the run could not run (output not writable, state store unusable).
+"""
+
+from __future__ import annotations
+
+import argparse
+import logging
+import sys
+from datetime import UTC, datetime
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import attrs
+from scrapy.crawler import CrawlerProcess
+from scrapy.settings import Settings
+
+from newscrawl import discovery
+from newscrawl.errors import NewscrawlError
+from newscrawl.extensions import stem_paths
+from newscrawl.sites import UnknownProfileError, load_profile
+from newscrawl.spiders.base import StartError, parse_starts
+from newscrawl.spiders.news import NewsSpider
+
+if TYPE_CHECKING:
+    from twisted.python.failure import Failure
+
+logger = logging.getLogger(__name__)
+
+EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+
+
+class UsageError(NewscrawlError):
+    """A bad command-line argument (exit 2)."""
+
+
+def _count(text: str) -> int:
+    try:
+        value = int(text)
+    except ValueError:
+        raise argparse.ArgumentTypeError(f"not a whole number: {text!r}") from None
+    if value < 0:
+        raise argparse.ArgumentTypeError(f"must not be negative: {value}")
+    return value
+
+
+def _setting(text: str) -> tuple[str, str]:
+    name, sep, value = text.partition("=")
+    if not sep or not name.strip():
+        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
+    return name.strip(), value
+
+
+def add_arguments(parser: argparse.ArgumentParser) -> None:
+    parser.add_argument(
+        "starts",
+        nargs="*",
+        metavar="START",
+        help="sitemap, feed, section/home page or article URL, or @FILE",
+    )
+    parser.add_argument(
+        "-o",
+        "--output",
+        metavar="OUT.jsonl",
+        type=Path,
+        help="records file (default output/crawl-<UTC time>.jsonl)",
+    )
+    parser.add_argument(
+        "--state",
+        metavar="STATE",
+        help="state store (SQLite path or redis:// URL): emit only new or changed articles",
+    )
+    parser.add_argument(
+        "--max-items", type=_count, default=0, metavar="N", help="stop after N articles"
+    )
+    parser.add_argument(
+        "--depth",
+        type=_count,
+        default=0,
+        metavar="N",
+        help="follow read_more links N hops (default 0)",
+    )
+    parser.add_argument(
+        "--since",
+        metavar="DATE",
+        help="skip articles published before DATE (YYYY-MM-DD or ISO 8601)",
+    )
+    parser.add_argument(
+        "--site", metavar="NAME", help="site profile (start URLs, hosts, selectors)"
+    )
+    parser.add_argument("--ignore-robots", action="store_true", help="do not obey robots.txt")
+    parser.add_argument(
+        "--redis", metavar="URL", help="distributed mode: shared queue at redis://..."
+    )
+    parser.add_argument(
+        "--idle-timeout",
+        type=_count,
+        default=30,
+        metavar="S",
+        help="with --redis: exit after S idle seconds (default 30)",
+    )
+    parser.add_argument(
+        "-s",
+        "--set",
+        dest="settings",
+        type=_setting,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a Scrapy/newscrawl setting (repeatable)",
+    )
+    parser.add_argument(
+        "--log-level",
+        dest="crawl_log_level",
+        metavar="LEVEL",
+        help="log level of the crawl (default WARNING)",
+    )
+    parser.add_argument(
+        "-q", "--quiet", action="store_true", help="no summary on stderr, errors only in the log"
+    )
+
+
+@attrs.frozen(kw_only=True)
+class CrawlPlan:
+    """Everything a crawl run needs, checked: spider arguments and setting overrides."""
+
+    starts: tuple[str, ...]
+    output: Path
+    spider_args: dict[str, Any]
+    overrides: dict[str, Any]
+
+
+def _default_output() -> Path:
+    return Path("output") / f"crawl-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}.jsonl"
+
+
+def plan_from_args(args: argparse.Namespace) -> CrawlPlan:
+    """Check the arguments (raising :class:`UsageError`) and build the run plan."""
+    try:
+        starts = parse_starts(args.starts)
+    except StartError as exc:
+        raise UsageError(str(exc)) from None
+    if args.since:
+        try:
+            discovery.parse_since(args.since)
+        except ValueError as exc:
+            raise UsageError(f"--since: {exc}") from None
+    if args.site:
+        try:
+            load_profile(args.site)
+        except UnknownProfileError as exc:
+            raise UsageError(f"--site: {exc}") from None
+    if not starts and not args.site:
+        raise UsageError("give at least one START (URL or @FILE) or --site NAME")
+    if args.redis:
+        raise UsageError("--redis is not yet supported (distributed mode is not implemented)")
+    output = args.output or _default_output()
+    return CrawlPlan(
+        starts=tuple(starts),
+        output=output,
+        spider_args={
+            "start": list(starts),
+            "depth": args.depth,
+            "since": args.since,
+            "site": args.site,
+            "max_items": args.max_items,
+        },
+        overrides=_overrides(args, output),
+    )
+
+
+def _overrides(args: argparse.Namespace, output: Path) -> dict[str, Any]:
+    rejects, stats = stem_paths(output)
+    level = (
+        args.crawl_log_level or ("ERROR" if args.quiet else args.log_level or "WARNING")
+    ).upper()
+    values: dict[str, Any] = {
+        "NEWSCRAWL_OUTPUT": str(output),
+        "NEWSCRAWL_REJECTS": str(rejects),
+        "NEWSCRAWL_STATS": str(stats),
+        "NEWSCRAWL_STATE": args.state or "",
+        "NEWSCRAWL_SUMMARY": not args.quiet,
+        "LOG_LEVEL": level,
+    }
+    if args.ignore_robots:
+        values["ROBOTSTXT_OBEY"] = False
+    if args.max_items:
+        values["CLOSESPIDER_ITEMCOUNT"] = args.max_items
+    values.update(dict(args.settings))
+    return values
+
+
+def check_writable(*paths: Path) -> None:
+    """Create the parent folders and open each file for appending; raise
+    :class:`NewscrawlError` naming the first path that cannot be written."""
+    for path in paths:
+        try:
+            path.parent.mkdir(parents=True, exist_ok=True)
+            with path.open("a", encoding="utf-8"):
+                pass
+        except OSError as exc:
+            raise NewscrawlError(f"cannot write {path}: {exc.strerror or exc}") from exc
+
+
+def project_settings(overrides: dict[str, Any]) -> Settings:
+    """The newscrawl project settings with per-run ``overrides`` (command-line priority)."""
+    settings = Settings()
+    settings.setmodule("newscrawl.settings", priority="project")
+    for name, value in overrides.items():
+        settings.set(name, value, priority="cmdline")
+    return settings
+
+
+def run_crawl(plan: CrawlPlan) -> None:
+    """Run the news spider to completion in this process; raise :class:`NewscrawlError`
+    when the run could not start or broke off (the message says why)."""
+    check_writable(plan.output, stem_paths(plan.output)[0])
+    settings = project_settings(plan.overrides)
+    level = str(settings.get("LOG_LEVEL") or "WARNING").upper()
+    for handler in logging.getLogger().handlers:
+        handler.setLevel(level)
+    # newscrawl.cli configured the root handler; Scrapy only adds its loggers' levels.
+    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
+    process = CrawlerProcess(settings)
+    for name in ("", "scrapy", "newscrawl"):
+        logging.getLogger(name).setLevel(level)
+    failures: list[Failure] = []
+    deferred = process.crawl(NewsSpider, **plan.spider_args)
+    deferred.addErrback(failures.append)
+    process.start()
+    if failures:
+        raise NewscrawlError(_failure_message(failures[0]))
+
+
+def _failure_message(failure: Failure) -> str:
+    exc = failure.value
+    if isinstance(exc, NewscrawlError):
+        return str(exc)
+    return f"the crawl could not run: {type(exc).__name__}: {exc}"
+
+
+def run(args: argparse.Namespace) -> int:
+    try:
+        plan = plan_from_args(args)
+    except UsageError as exc:
+        print(f"newscrawl: {exc}", file=sys.stderr)
+        return EXIT_USAGE
+    run_crawl(plan)
+    return EXIT_OK
