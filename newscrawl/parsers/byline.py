@@ -1,4 +1,11 @@
-"""Authors and byline: JSON-LD persons -> profile -> author meta -> byline markup."""
+"""Authors and byline.
+
+Authors cascade: structured persons (JSON-LD/microdata ``author``, ``@id`` references
+resolved) -> author ``<meta>`` tags -> the visible byline -> structured organisations.
+The site's own name is never an author ("TRT World and Agencies" names nobody), and a
+byline under another story's teaser (related lists, "Explore" cards) or in a comment
+is not the article's byline.
+"""
 
 from __future__ import annotations
 
@@ -6,30 +13,46 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from newscrawl.parsers import selectors
-from newscrawl.parsers.common import override_texts, text_of
-from newscrawl.parsers.structured import as_list, as_text
+from newscrawl.parsers.common import class_id, override_texts, site_keys, squash, text_of
+from newscrawl.parsers.structured import as_list, as_text, type_names
 from newscrawl.text import dedupe, normalize_space
 
 if TYPE_CHECKING:
-    from collections.abc import Mapping
+    from collections.abc import Iterable, Mapping
+
+    from lxml import etree
 
     from newscrawl.parsers.page import Page
 
 _PREFIX = re.compile(
-    r"^\s*(?:by|von|par|por|di|door|av|af|de|reporting by|written by|text:|texto:|autor:|"
-    r"author:|authors:|reporter:|от)\s+",
+    r"^\s*(?:[^\W\d][\w-]*\s+(?=(?:by|von)\s))?"  # a lower-case brand label: "capital von X"
+    r"(?:(?:by|von|par|por|di|door|av|af|written by|reporting by|story by|words by)\s+"
+    r"|(?:text|texto|tekst|autor(?:in)?|author|authors|reporter|от)\s*:\s*)",
     re.IGNORECASE,
 )
 _SPLIT = re.compile(
-    r"\s*(?:,|;|\band\b|\bund\b|\bet\b|\by\b|\be\b|\bog\b|\boch\b|&|\||/)\s*", re.IGNORECASE
+    r"\s*(?:,|;|\||\band\b|\bund\b|\bet\b|\by\b|\be\b|\bog\b|\boch\b|&|、|·)\s*", re.IGNORECASE
 )
+#: Trailing matter that is never part of a name: dates, "Updated", roles, handles.
 _NOISE = re.compile(
-    r"@\S+|https?://\S+|\S+@\S+\.\w+|\b(?:updated|published|aktualisiert|veröffentlicht)\b.*$"
-    r"|\d{1,2}[./:]\d{1,2}(?:[./]\d{2,4})?.*$|\b(?:correspondent|reporter|editor|staff writer"
-    r"|redakteur(?:in)?|journalist(?:in)?)\b.*$",
+    r"@\S+|https?://\S+|\S+@\S+\.\w+|\([^)]{0,40}\)"
+    r"|\b(?:updated|published|aktualisiert|veröffentlicht|stand|actualizado|mis à jour)\b.*$"
+    r"|\d{1,2}[./:]\d{1,2}(?:[./]\d{2,4})?.*$|\b\d{1,2}\.? \w+ \d{4}.*$"
+    r"|\b(?:senior |chief |special |foreign |political |staff |leitende[rn]? )?(?:correspondent"
+    r"|reporter|editor|writer|columnist|contributor|\w*redakteur(?:in)?|\w*journalist(?:in)?"
+    r"|\w*korrespondent(?:in)?)s?\b.*$|\s(?:기자|記者|特派員|編集委員)$",
     re.IGNORECASE,
 )
-_NAME_OK = re.compile(r"^[^\W\d_][\w'’.\- ]{1,60}$")
+#: "... and agencies": a source line that names no author.
+_UNNAMED = re.compile(r"\b(?:agencies|agencias|agences|agenturen|wires)\b", re.IGNORECASE)
+_NAME_OK = re.compile(r"^[^\W\d_][^\d@/:;,()\[\]|<>\"“”«»?!]{1,60}$")
+#: Words that are a byline's filler, never a name.
+_NOT_NAMES = frozenset({"agencies", "agency", "staff", "admin", "redaktion", "editorial", "team"})
+_TEASER_MAX_CHARS = 600
+_FOREIGN_BLOCK = re.compile("|".join(map(re.escape, selectors.FOREIGN_BLOCK_WORDS)))
+_FOREIGN_NEAR = re.compile(
+    r"(?:^|[\s_-])(?:" + "|".join(map(re.escape, selectors.FOREIGN_NEAR_WORDS)) + ")"
+)
 
 
 def clean_author(raw: str) -> str | None:
@@ -37,6 +60,8 @@ def clean_author(raw: str) -> str | None:
 
     >>> clean_author("By Jane Doe, Reuters correspondent")
     'Jane Doe'
+    >>> clean_author("Elena Oberholzer (obe)")
+    'Elena Oberholzer'
     >>> clean_author("@janedoe") is None
     True
     """
@@ -45,7 +70,9 @@ def clean_author(raw: str) -> str | None:
     text = text.split(",")[0].strip()
     if not text or not _NAME_OK.match(text) or len(text.split()) > 6:
         return None
-    return text
+    if " " not in text and "." not in text and text.islower() and len(text) > 3:
+        return None  # a label ("capital", "news"), not a name
+    return None if text.casefold() in _NOT_NAMES else text
 
 
 def split_authors(byline: str) -> list[str]:
@@ -53,46 +80,174 @@ def split_authors(byline: str) -> list[str]:
 
     >>> split_authors("By Jane Doe and John Roe")
     ['Jane Doe', 'John Roe']
-    >>> split_authors("Von Anna Schmidt und Jörg Meier")
-    ['Anna Schmidt', 'Jörg Meier']
+    >>> split_authors("Von Anna Schmidt und Jörg Meier, Berlin 13.12.2020")
+    ['Anna Schmidt', 'Jörg Meier', 'Berlin']
     """
     text = _PREFIX.sub("", normalize_space(byline))
+    if _UNNAMED.search(text):
+        return []
     text = _NOISE.sub("", text)
     names = [clean_author(part) for part in _SPLIT.split(text)]
     return dedupe([n for n in names if n])
 
 
-def _ld_authors(ld: Mapping[str, Any]) -> list[str]:
-    names: list[str] = []
-    for person in as_list(ld.get("author")) + as_list(ld.get("creator")):
-        text = as_text(person)
-        if text and not text.startswith("http"):
-            names.extend(split_authors(text))
-    return dedupe(names)
+def _own_site(name: str, keys: Iterable[str]) -> bool:
+    key = squash(name)
+    return any(key == k or (len(k) >= 3 and key.startswith(k)) for k in keys)
 
 
-def extract_byline(page: Page) -> str | None:
-    """The byline as printed on the page."""
+def _person_name(obj: Any, index: Mapping[str, Mapping[str, Any]]) -> tuple[str, bool] | None:
+    """(name, is_organisation) of one JSON-LD author value."""
+    if isinstance(obj, str):
+        return (obj, False) if not obj.startswith("http") else None
+    if not isinstance(obj, dict):
+        return None
+    ref = obj.get("@id")
+    if "name" not in obj and isinstance(ref, str) and ref in index:
+        obj = index[ref]
+    name = as_text(obj.get("name"))
+    if not name:
+        parts = (as_text(obj.get(k)) for k in ("givenName", "additionalName", "familyName"))
+        name = " ".join(p for p in parts if p)
+    org = any("organization" in t or "corporation" in t for t in type_names(obj))
+    return (name, org) if name else None
+
+
+def _structured(page: Page) -> tuple[list[str], list[str]]:
+    """(person names, organisation names) of the structured article's authors."""
+    index = {str(o["@id"]): o for o in page.ld_all if isinstance(o.get("@id"), str)}
+    people: list[str] = []
+    orgs: list[str] = []
+    for value in as_list(page.ld.get("author")) + as_list(page.ld.get("creator")):
+        found = _person_name(value, index)
+        if found:
+            (orgs if found[1] else people).extend(split_authors(found[0]))
+    return people, orgs
+
+
+def _meta_names(page: Page, keys: list[str]) -> tuple[list[str], list[str]]:
+    """(people, every name) of the first author ``<meta>`` that names someone. A value
+    that starts with the site's own name ("hessenschau.de, Frankfurt") names no person."""
+    for meta in selectors.AUTHOR_META:
+        people: list[str] = []
+        every: list[str] = []
+        for value in page.meta.get(meta, ()):
+            if "://" in value:
+                continue
+            found = split_authors(value)
+            every.extend(found)
+            if found and not _own_site(value.split(",")[0], keys):
+                people.extend(n for n in found if not _own_site(n, keys))
+        if every:
+            return dedupe(people), dedupe(every)
+    return [], []
+
+
+def _foreign(node: etree._Element) -> bool:
+    """True for a byline of something else: a comment, a teaser, a caption, a side box."""
+    for depth, current in enumerate([node, *node.iterancestors()]):
+        if current.tag in selectors.NOT_ARTICLE_TAGS:
+            return True
+        if current.tag in ("body", "html"):
+            return False
+        words = class_id(current)
+        if depth < 4 and (_FOREIGN_NEAR.search(words) or _is_teaser(current)):
+            return True
+        if _FOREIGN_BLOCK.search(words) and not selectors.H1_INSIDE(current):
+            return True
+    return False
+
+
+def _is_teaser(node: etree._Element) -> bool:
+    """A small block holding a linked heading (another story), not the page's ``<h1>``."""
+    if not selectors.LINKED_HEADING(node) or selectors.H1_INSIDE(node):
+        return False
+    return len(text_of(node)) < _TEASER_MAX_CHARS
+
+
+def _node_names(node: etree._Element) -> list[str]:
+    """Names in one byline element: one per link when it links several people."""
+    parts = [t for t in (text_of(n) for n in selectors.BYLINE_LINKS(node)) if t]
+    names = [n for p in parts for n in split_authors(p)] if len(parts) >= 2 else []
+    return dedupe(names) if len(names) >= 2 else split_authors(text_of(node))
+
+
+def byline_nodes(page: Page) -> list[etree._Element]:
+    """The article's byline elements: the first tier of :data:`selectors.BYLINE` that
+    matches, without foreign bylines, limited to the block of the first one."""
+    for expression in selectors.BYLINE:
+        nodes = [n for n in expression(page.tree) if 2 <= len(text_of(n)) <= 200]
+        nodes = [n for n in nodes if not _foreign(n)]
+        if nodes:
+            return _innermost(_same_block(nodes))
+    return []
+
+
+def _innermost(nodes: list[etree._Element]) -> list[etree._Element]:
+    """The nodes that hold no other node of the list (the name, not its wrappers)."""
+    inner: set[int] = set()
+    for node in nodes:
+        inner.update(id(a) for a in node.iterancestors())
+    return [n for n in nodes if id(n) not in inner]
+
+
+def _same_block(nodes: list[etree._Element]) -> list[etree._Element]:
+    first = nodes[0]
+    block = first
+    for _ in range(4):
+        parent = block.getparent()
+        if parent is None or selectors.H1_INSIDE(parent):
+            break
+        block = parent
+    return [n for n in nodes if n is first or block in n.iterancestors()]
+
+
+def extract_byline(page: Page, nodes: list[etree._Element] | None = None) -> str | None:
+    """The byline as printed on the page (``nodes``: its :func:`byline_nodes`)."""
     for text in override_texts(page, "byline") or override_texts(page, "authors"):
         return text
-    for expression in selectors.BYLINE:
-        for node in expression(page.tree):
-            text = text_of(node)
-            if 3 <= len(text) <= 200:
-                return text
+    for node in byline_nodes(page) if nodes is None else nodes:
+        text = text_of(node)
+        if 3 <= len(text) <= 200 and split_authors(text):
+            return text
     return None
 
 
-def extract_authors(page: Page, byline: str | None) -> list[str]:
-    """Author names, most reliable source first."""
+def _not_site(names: list[str], keys: list[str]) -> list[str]:
+    return dedupe([n for n in names if not _own_site(n, keys)])
+
+
+def extract_authors(page: Page, nodes: list[etree._Element] | None = None) -> list[str]:
+    """Author names, most reliable source first; an organisation where no person is named.
+
+    ``nodes`` are the page's :func:`byline_nodes` when the caller has them already.
+    """
     override = override_texts(page, "authors")
     if override:
         return dedupe([n for t in override for n in split_authors(t)])
-    names = _ld_authors(page.ld)
-    if names:
-        return names
-    for meta in ("author", "article:author", "parsely-author", "sailthru.author", "dc.creator"):
-        values = [v for v in page.meta.get(meta, ()) if v.strip() and "://" not in v]
-        if values:
-            return dedupe([n for v in values for n in split_authors(v)])
-    return split_authors(byline) if byline else []
+    keys = site_keys(page)
+    people, orgs = _structured(page)
+    meta_people, meta = _meta_names(page, keys)
+    persons = _not_site(people, keys) or meta_people
+    nodes = byline_nodes(page) if nodes is None else nodes
+    visible = _not_site([n for node in nodes for n in _node_names(node)], keys)
+    if persons:
+        return persons + _extra_people(visible, persons)
+    return visible or _not_site(orgs, keys) or meta or orgs or people
+
+
+def _extra_people(visible: list[str], people: list[str]) -> list[str]:
+    """Visible byline names beyond the structured ones, when the byline shows all of
+    these and the extra names look like people ("Ingrid Treborg", not "Travel")."""
+    known = {squash(p) for p in people}
+    if not known <= {squash(v) for v in visible}:
+        return []
+    extra = [v for v in visible if squash(v) not in known]
+    if len(extra) > 2 or any(k in squash(v) for v in extra for k in known):
+        return []
+    return [v for v in extra if _looks_like_person(v)]
+
+
+def _looks_like_person(name: str) -> bool:
+    words = name.split()
+    return 2 <= len(words) <= 4 and all(w[:1].isupper() for w in words)

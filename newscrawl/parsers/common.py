@@ -2,11 +2,14 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from lxml import etree
 
-from newscrawl.text import normalize_space
+from newscrawl.parsers.structured import as_text
+from newscrawl.text import fold, normalize_space
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Sequence
@@ -105,6 +108,35 @@ def override_nodes(page: Page, field: str) -> Sequence[lxml.html.HtmlElement]:
         if nodes:
             return nodes
     return []
+
+
+_WORD = re.compile(r"\w+")
+#: Host labels that say nothing about the site ("www.news.example.com").
+_GENERIC_LABELS = frozenset({"www", "news", "online", "amp", "mobile", "edition", "com", "net"})
+
+
+def squash(text: str | None) -> str:
+    """Letters and digits only, folded: a key for comparing names.
+
+    >>> squash("n-tv NACHRICHTEN")
+    'ntvnachrichten'
+    """
+    return "".join(_WORD.findall(fold(text))).replace("_", "")
+
+
+def site_keys(page: Page) -> list[str]:
+    """:func:`squash` keys of the site's own names: site name, publisher, host labels."""
+    publisher = page.ld.get("publisher")
+    names = [
+        page.meta_first("og:site_name", "application-name"),
+        as_text(publisher) if publisher else None,
+        page.meta_first("twitter:site"),
+    ]
+    host = (urlsplit(page.url).hostname or "").removeprefix("www.")
+    names.append(host)
+    names.extend(label for label in host.split(".")[:-1] if label not in _GENERIC_LABELS)
+    keys = [squash(n) for n in names if n]
+    return [k for k in dict.fromkeys(keys) if len(k) >= 2]
 
 
 def class_id(node: etree._Element) -> str:

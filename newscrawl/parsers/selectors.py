@@ -80,10 +80,61 @@ BYLINE: tuple[Query, ...] = (
     _xp("//*[@itemprop='author']//*[@itemprop='name'] | //*[@itemprop='author' and not(*)]"),
     # class/id names that say byline or author, outside asides and footers
     _xp(
-        "//*[(self::span or self::div or self::p or self::a or self::address or self::li)"
-        f" and ({_class_has('byline', 'author', 'writer')})"
+        "//*[(self::span or self::div or self::p or self::a or self::address or self::li"
+        " or self::h5 or self::h6)"
+        f" and ({_class_has('byline', 'author', 'writer', 'autor', 'reporter', 'journalist')})"
         " and not(ancestor::aside) and not(ancestor::footer) and not(ancestor::nav)]"
     ),
+)
+#: Inside one byline element: links, each holding one name when it names several people.
+BYLINE_LINKS = _xp(".//a")
+#: A linked heading: the mark of a teaser for another story.
+LINKED_HEADING = _xp(
+    ".//a[.//h2 or .//h3 or .//h4 or .//h5]"
+    " | .//*[self::h2 or self::h3 or self::h4 or self::h5][.//a]"
+)
+H1_INSIDE = _xp("descendant-or-self::h1")
+#: Author ``<meta>`` names, most specific first.
+AUTHOR_META: tuple[str, ...] = (
+    "author",
+    "article:author",
+    "parsely-author",
+    "sailthru.author",
+    "dc.creator",
+    "dcterms.creator",
+    "cxenseparse:author",
+    "articleauthor",
+    "byl",
+)
+#: Elements whose bylines are never the article's (landmarks, figures).
+NOT_ARTICLE_TAGS: frozenset[str] = frozenset({"aside", "footer", "nav", "figure", "figcaption"})
+#: Class/id words of a block (any ancestor) whose bylines belong to other stories/comments.
+FOREIGN_BLOCK_WORDS: tuple[str, ...] = (
+    "comment",
+    "teaser",
+    "related",
+    "recommend",
+    "explore",
+    "outbrain",
+    "taboola",
+    "most-read",
+    "mostread",
+    "popular",
+    "trending",
+)
+#: Class/id words near a byline (up to 3 levels) that make it a caption or side box.
+FOREIGN_NEAR_WORDS: tuple[str, ...] = (
+    "newsletter",
+    "sidebar",
+    "promo",
+    "more-from",
+    "read-more",
+    "readmore",
+    "caption",
+    "image",
+    "photo",
+    "media",
+    "credit",
 )
 
 # --- dates ------------------------------------------------------------------------------
