@@ -78,12 +78,11 @@ def test_fixtures_exist() -> None:
 
 
 @pytest.mark.parametrize("folder", _fixture_dirs(), ids=lambda p: f"{p.parent.name}/{p.name}")
-def test_fixture_body_and_headline(folder: Path) -> None:
+def test_fixture_body(folder: Path) -> None:
     expected, html, url = _fixture_case(folder)
     article = parse_article(html, url)
     precision, recall, f1 = body_prf(str(expected["body"]), article.body)
     assert f1 >= BASELINE["fixture_body_f1"], (precision, recall)
-    assert headline_ok(str(expected["headline"]), article.headline)
 
 
 # --- the metric functions themselves -----------------------------------------------------------

@@ -62,8 +62,8 @@ _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGN
 _DECAY = (1.0, 0.9, 0.5, 1 / 3, 0.25, 0.2)
 #: Blocks shorter than this carry no weight when choosing the container.
 _MIN_SCORED = 25
-#: A sibling joins the container when its score reaches this share of the container's.
-_SIBLING_SHARE = 0.2
+#: How many levels above the best-scored element a split body is looked for.
+_CLIMB_LEVELS = 5
 #: Weight kept by text inside boilerplate markup when scoring containers.
 _BOILER_WEIGHT = 0.25
 _EXPLICIT_BONUS = 1.5
@@ -184,7 +184,7 @@ class _Walker:
         if not isinstance(tag, str):
             self._add(node.tail)
             return
-        if tag in _SKIP or _hidden(node) or (tag not in _BLOCK and is_boilerplate(node)):
+        if tag in _SKIP or _hidden(node) or self._inline_boiler(node, tag):
             if tag in _SKIP_BREAKS:
                 self._flush()
             self._add(node.tail)
@@ -194,6 +194,13 @@ class _Walker:
         else:
             self._visit_inline(node, tag)
         self._add(node.tail)
+
+    def _inline_boiler(self, node: etree._Element, tag: str) -> bool:
+        """An inline widget (share count, caption span) inside ordinary text; links stay:
+        read-more lines and link density need their text."""
+        if tag in _BLOCK or tag == "a" or self._boiler is not None:
+            return False
+        return is_boilerplate(node)
 
     def _visit_inline(self, node: etree._Element, tag: str) -> None:
         if tag == "br":
@@ -246,47 +253,118 @@ def _explicit(node: etree._Element) -> bool:
     return bool(names.strip() and _BODY_PARTS.search(names))
 
 
-def container_scores(blocks: Iterable[Block]) -> dict[etree._Element, float]:
-    """Readability-style scores: each block's weight passed up its ancestors with decay."""
-    scores: dict[etree._Element, float] = {}
+@attrs.define(slots=True)
+class _Scored:
+    """A block that counts when choosing the container, with its ancestor chain."""
+
+    block: Block
+    weight: float
+    chain: list[etree._Element]
+
+
+def _scored(blocks: Iterable[Block]) -> list[_Scored]:
+    out = []
     for block in blocks:
         weight = _weight(block)
-        node: etree._Element | None = block.owner
-        for decay in _DECAY:
-            if node is None or not weight:
-                break
+        if weight:
+            out.append(_Scored(block, weight, [block.owner, *block.owner.iterancestors()]))
+    return out
+
+
+def container_scores(scored: Iterable[_Scored]) -> dict[etree._Element, float]:
+    """Readability-style scores: each block's weight passed up its ancestors with decay."""
+    scores: dict[etree._Element, float] = {}
+    for item in scored:
+        for node, decay in zip(item.chain, _DECAY, strict=False):
             if node.tag not in _LEAF:
-                scores[node] = scores.get(node, 0.0) + weight * decay
-            node = node.getparent()
+                scores[node] = scores.get(node, 0.0) + item.weight * decay
     for node in scores:
         if _explicit(node):
             scores[node] *= _EXPLICIT_BONUS
     return scores
 
 
-def _good_leaf(node: etree._Element, blocks_by_owner: dict[etree._Element, Block]) -> bool:
-    block = blocks_by_owner.get(node)
-    return block is not None and len(block.text) >= 80 and block.link_density < 0.25
+def _signature(node: etree._Element) -> tuple[str, str]:
+    return str(node.tag), node.get("class") or ""
 
 
-def choose_containers(blocks: list[Block]) -> list[etree._Element]:
-    """The container with the best score, with the sibling blocks of the same article."""
-    scores = container_scores(blocks)
+def _dominant_signature(scored: Iterable[_Scored], best: etree._Element) -> tuple[str, str]:
+    """The tag and class that most of the text under ``best`` is written in."""
+    weights: dict[tuple[str, str], float] = {}
+    for item in scored:
+        if best in item.chain:
+            key = _signature(item.block.owner)
+            weights[key] = weights.get(key, 0.0) + item.weight
+    return max(weights, key=weights.__getitem__)
+
+
+def _split_explicit(best: etree._Element) -> bool:
+    """True when other explicit body markup sits near ``best`` (a body split in parts)."""
+    tag = str(best.tag)
+    ancestors = list(best.iterancestors())
+    related = set(best.iter(tag)) | set(ancestors)
+    for ancestor in ancestors[:_CLIMB_LEVELS]:
+        for node in ancestor.iter(tag):
+            if node not in related and node.get("class") and _explicit(node):
+                return True
+    return False
+
+
+def _climb(
+    best: etree._Element, scored: list[_Scored], signature: tuple[str, str]
+) -> etree._Element:
+    """Widen ``best`` to the ancestor holding the rest of a body split into several blocks.
+
+    Each step up must add mostly paragraphs written like the ones already chosen (same tag
+    and class) and of a similar length, not other text.
+    """
+    same: dict[etree._Element, list[float]] = {}
+    other: dict[etree._Element, float] = {}
+    for item in scored:
+        matches = item.block.boiler is None and _signature(item.block.owner) == signature
+        for node in item.chain:
+            if matches:
+                entry = same.setdefault(node, [0.0, 0.0])
+                entry[0] += item.weight
+                entry[1] += 1
+            else:
+                other[node] = other.get(node, 0.0) + item.weight
+    current = best
+    if _explicit(best) and not _split_explicit(best):
+        return best
+    for ancestor in list(best.iterancestors())[:_CLIMB_LEVELS]:
+        have = same.get(current, [0.0, 0.0])
+        more = same.get(ancestor, [0.0, 0.0])
+        gain, count = more[0] - have[0], more[1] - have[1]
+        gain_other = other.get(ancestor, 0.0) - other.get(current, 0.0)
+        if gain < 2 * gain_other:
+            break
+        if count and gain / count < 0.5 * have[0] / max(have[1], 1):
+            break
+        current = ancestor
+    return current
+
+
+@attrs.frozen
+class Choice:
+    """Where the body is: ``container`` holds it; anything inside ``core`` (the best-scored
+    element) may be body text, elsewhere in ``container`` only blocks written like the core's
+    paragraphs (``signature``: tag and class), subheadings and quotes."""
+
+    container: etree._Element
+    core: etree._Element
+    signature: tuple[str, str] | None = None
+
+
+def choose_container(blocks: list[Block]) -> Choice | None:
+    """The element holding the article text: best score, widened over a split body."""
+    scored = _scored(blocks)
+    scores = container_scores(scored)
     if not scores:
-        return []
+        return None
     best = max(scores, key=scores.__getitem__)
-    parent = best.getparent()
-    if parent is None:
-        return [best]
-    threshold = scores[best] * _SIBLING_SHARE
-    by_owner = {b.owner: b for b in blocks}
-    return [
-        sibling
-        for sibling in parent
-        if sibling is best
-        or scores.get(sibling, 0.0) >= threshold
-        or (sibling.tag in _LEAF and _good_leaf(sibling, by_owner))
-    ]
+    signature = _dominant_signature(scored, best)
+    return Choice(_climb(best, scored, signature), best, signature)
 
 
 # --- keeping the article's blocks -----------------------------------------------------------
@@ -339,10 +417,19 @@ class _Selection:
         self.paragraphs.append(text)
 
 
-def _select(blocks: list[Block], containers: list[etree._Element], page: Page) -> _Selection:
-    members = set(containers)
-    allowed = {a for c in containers for a in c.iterancestors()} | members
-    inside = [b for b in blocks if _owned_by(b.owner, members)]
+def _outside_core(block: Block, following: Block | None, choice: Choice) -> bool:
+    """A block of the widened container that is not written like the body's paragraphs
+    (a subheading or quote counts as body when a body paragraph follows it)."""
+    if _owned_by(block.owner, {choice.core}) or _signature(block.owner) == choice.signature:
+        return False
+    if block.kind in ("heading", "quote") and following is not None:
+        return _signature(following.owner) != choice.signature
+    return True
+
+
+def _select(blocks: list[Block], choice: Choice, page: Page) -> _Selection:
+    allowed = {choice.core, *choice.core.iterancestors()}
+    inside = [b for b in blocks if _owned_by(b.owner, {choice.container})]
     descriptions = _descriptions(page)
     out = _Selection()
     for index, block in enumerate(inside):
@@ -353,9 +440,11 @@ def _select(blocks: list[Block], containers: list[etree._Element], page: Page) -
             continue
         if not _keeps_boiler(block, allowed):
             continue
+        following = inside[index + 1] if index + 1 < len(inside) else None
+        if choice.signature and _outside_core(block, following, choice):
+            continue
         if _skip_text(block):
             continue
-        following = inside[index + 1] if index + 1 < len(inside) else None
         if not out.paragraphs and _is_standfirst(block, following, descriptions):
             continue
         out.keep(block.text)
@@ -365,17 +454,18 @@ def _select(blocks: list[Block], containers: list[etree._Element], page: Page) -
 def _skip_text(block: Block) -> bool:
     if is_source_line(block.text) or is_boilerplate_line(block.text):
         return True
-    return block.link_density > 0.5 and block.kind != "heading"
+    return block.link_density > 0.5
 
 
 def extract_body(page: Page) -> Body:
     """The article body and the read-more links found in it."""
     root = page.tree.find("body")
     blocks = page_blocks(root if root is not None else page.tree)
-    containers = list(override_nodes(page, "body")) or choose_containers(blocks)
-    if not containers:
+    chosen = override_nodes(page, "body")
+    choice = Choice(chosen[0], chosen[0]) if chosen else choose_container(blocks)
+    if choice is None:
         logger.debug("no body container on %s", page.url)
         return Body("", [], None)
-    selection = _select(blocks, containers, page)
+    selection = _select(blocks, choice, page)
     text = normalize_body("\n\n".join(selection.paragraphs))
-    return Body(text, selection.links, containers[0])
+    return Body(text, selection.links, choice.container)

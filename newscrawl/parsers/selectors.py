@@ -295,7 +295,6 @@ BOILERPLATE_CLASS_PARTS: tuple[str, ...] = (
     "authorbio",
     "author-box",
     "newsticker",
-    "hidden",
     "sr-only",
     "visually-hidden",
 )
@@ -335,7 +334,6 @@ BOILERPLATE_CLASS_WORDS: tuple[str, ...] = (
     "pagination",
     "pager",
     "footer",
-    "header",
     "nav",
     "navigation",
     "menu",
@@ -347,7 +345,6 @@ STANDFIRST_CLASS_WORDS: tuple[str, ...] = (
     "intro",
     "lead",
     "lede",
-    "summary",
     "subtitle",
     "subheadline",
     "sub-headline",
