@@ -9,7 +9,10 @@ _WS = re.compile(r"\s+")
 _SPACES = re.compile(r"[^\S\n]+")
 _BLANKS = re.compile(r"\n\s*\n+")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
-_WORD = re.compile(r"\w+(?:[-'’]\w+)*")
+_CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
+#: A word: one CJK character (those scripts don't separate words), or a run of other
+#: word characters with inner hyphens or apostrophes.
+_WORD = re.compile(rf"[{_CJK}]|[^\W{_CJK}]+(?:[-'’][^\W{_CJK}]+)*")
 
 
 def normalize_space(text: str | None) -> str:
@@ -50,12 +53,15 @@ def normalize_body(text: str | None) -> str:
 
 
 def word_count(text: str | None) -> int:
-    """Count words (runs of letters/digits, with inner hyphens or apostrophes).
+    """Count words: runs of letters/digits (inner hyphens and apostrophes kept), and each
+    Chinese/Japanese character as one word.
 
     >>> word_count("Azerbaijan's defence ministry, on Sunday.")
     5
     >>> word_count("")
     0
+    >>> word_count("東京都は13日、新しい計画を発表した。")
+    16
     """
     return len(_WORD.findall(text or ""))
 
