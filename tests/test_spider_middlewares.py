@@ -1,0 +1,213 @@
+"""The crawl's own components: host guard, Retry-After, run report, record exporter."""
+
+from __future__ import annotations
+
+import asyncio
+import io
+import json
+from pathlib import Path
+
+import pytest
+from scrapy import Request, Spider
+from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.http import HtmlResponse
+from scrapy.utils.misc import build_from_crawler
+from scrapy.utils.test import get_crawler
+
+from newscrawl.extensions import RecordJsonLinesExporter, RunReport, stem_paths
+from newscrawl.items import Article
+from newscrawl.middlewares import HostGuardMiddleware, OffsiteRequest, RetryAfterMiddleware
+from newscrawl.rejects import Reject, RejectItem, page_rejected
+
+
+class _Spider(Spider):
+    name = "t"
+    allowed_hosts = frozenset({"news.example"})
+
+
+def _crawler(settings=None):
+    crawler = get_crawler(_Spider, settings or {})
+    crawler.spider = _Spider()
+    crawler.stats.open_spider()
+    return crawler
+
+
+# --- host guard -------------------------------------------------------------------------
+
+
+@pytest.mark.parametrize(
+    "url",
+    ["https://news.example/a", "http://www.news.example/b", "https://NEWS.example./c"],
+)
+def test_host_guard_lets_allowed_hosts_through(url):
+    guard = build_from_crawler(HostGuardMiddleware, _crawler())
+    assert guard.process_request(Request(url)) is None
+
+
+@pytest.mark.parametrize(
+    ("url", "message"),
+    [
+        ("https://other.example/a", "host 'other.example' is outside the crawl"),
+        ("https://sub.news.example/a", "host 'sub.news.example' is outside the crawl"),
+        ("file:///etc/passwd", "scheme 'file' is never followed"),
+        ("ftp://news.example/x", "scheme 'ftp' is never followed"),
+        ("data:text/html,hello", "scheme 'data' is never followed"),
+    ],
+)
+def test_host_guard_refuses_everything_else(url, message):
+    crawler = _crawler()
+    guard = build_from_crawler(HostGuardMiddleware, crawler)
+    with pytest.raises(OffsiteRequest, match=message):
+        guard.process_request(Request(url))
+    assert crawler.stats.get_value("newscrawl/offsite/filtered") == 1
+
+
+# --- Retry-After ------------------------------------------------------------------------
+
+
+def _retry_after(**settings):
+    defaults = {"NEWSCRAWL_RETRY_AFTER_MAX": 30, "RETRY_TIMES": 2}
+    return build_from_crawler(RetryAfterMiddleware, _crawler({**defaults, **settings}))
+
+
+def _response(status, retry_after=None, retry_times=0):
+    headers = {"Retry-After": retry_after} if retry_after is not None else {}
+    request = Request("https://news.example/a", meta={"retry_times": retry_times})
+    return request, HtmlResponse(request.url, status=status, headers=headers, request=request)
+
+
+@pytest.mark.parametrize(
+    ("status", "header", "retry_times", "wait"),
+    [
+        (429, "5", 0, 5.0),
+        (503, "3600", 1, 30.0),  # bounded by NEWSCRAWL_RETRY_AFTER_MAX
+        (429, "5", 2, 0.0),  # retries used up: nothing to wait for
+        (429, None, 0, 0.0),
+        (429, "Wed, 21 Oct 2015 07:28:00 GMT", 0, 0.0),  # a date in the past
+        (404, "5", 0, 0.0),  # not a retried status
+    ],
+)
+def test_retry_after_wait(status, header, retry_times, wait):
+    request, response = _response(status, header, retry_times)
+    assert _retry_after().wait_for(request, response) == wait
+
+
+def test_retry_after_passes_the_response_on():
+    middleware = _retry_after()
+    request, response = _response(429, "0")
+    assert asyncio.run(middleware.process_response(request, response)) is response
+
+
+def test_retry_after_can_be_switched_off():
+    with pytest.raises(NotConfigured):
+        _retry_after(NEWSCRAWL_RETRY_AFTER_MAX=0)
+    with pytest.raises(NotConfigured):
+        _retry_after(RETRY_ENABLED=False)
+
+
+# --- run report -------------------------------------------------------------------------
+
+
+def _report(tmp_path, **settings):
+    out = tmp_path / "runs" / "day.jsonl"
+    rejects, stats = stem_paths(out)
+    values = {
+        "NEWSCRAWL_REPORT_ENABLED": True,
+        "NEWSCRAWL_SUMMARY": True,
+        "NEWSCRAWL_OUTPUT": str(out),
+        "NEWSCRAWL_REJECTS": str(rejects),
+        "NEWSCRAWL_STATS": str(stats),
+        **settings,
+    }
+    crawler = _crawler(values)
+    return crawler, build_from_crawler(RunReport, crawler), rejects, stats
+
+
+def test_stem_paths():
+    assert [p.name for p in stem_paths(Path("a/out"))] == [
+        "out.rejects.jsonl",
+        "out.stats.json",
+    ]
+
+
+def test_report_writes_each_reject_as_it_happens(tmp_path):
+    crawler, report, rejects, _ = _report(tmp_path)  # keep the report: signals hold weak refs
+    crawler.signals.send_catch_log(
+        page_rejected, reject=Reject(url="https://news.example/a", reason="robots", detail="x")
+    )
+    assert json.loads(rejects.read_text("utf-8")) == {
+        "url": "https://news.example/a",
+        "reason": "robots",
+        "detail": "x",
+    }
+    assert crawler.stats.get_value("newscrawl/rejects/robots") == 1
+    assert report.reasons == {"robots": 1}
+
+
+def test_report_turns_dropped_items_into_rejects(tmp_path):
+    _, report, rejects, _ = _report(tmp_path)
+    item = Article(url="https://news.example/b")
+    duplicate = Reject(
+        url=item.url,
+        reason="duplicate",
+        detail="same canonical_url",
+        duplicate_of="https://news.example/a",
+    )
+    report.item_dropped(item, RejectItem(duplicate))
+    report.item_dropped(item, DropItem("no body"))
+    lines = [json.loads(line) for line in rejects.read_text("utf-8").splitlines()]
+    assert lines == [
+        duplicate.to_dict(),
+        {"url": "https://news.example/b", "reason": "invalid", "detail": "no body"},
+    ]
+
+
+def test_report_stats_file_and_summary(tmp_path, capsys):
+    crawler, report, _, stats_path = _report(tmp_path)
+    crawler.stats.set_value("downloader/response_count", 4)
+    crawler.stats.set_value("downloader/response_bytes", 4096)
+    crawler.stats.set_value("downloader/response_status_count/200", 3)
+    crawler.stats.set_value("downloader/response_status_count/404", 1)
+    report.item_scraped(
+        Article(url="https://news.example/a", authors=("Ana Lee",), section="World")
+    )
+    report.item_scraped(Article(url="https://news.example/b", section="World"))
+    report.page_rejected(
+        Reject(url="https://news.example/c", reason="http_error", detail="HTTP 404")
+    )
+    report.spider_closed("finished")
+    stats = json.loads(stats_path.read_text("utf-8"))
+    assert stats["articles_emitted"] == 2
+    assert stats["pages_fetched"] == 4
+    assert stats["bytes"] == 4096
+    assert stats["http_statuses"] == {"200": 3, "404": 1}
+    assert stats["rejects"] == {"http_error": 1}
+    assert stats["field_coverage"]["authors"] == 50.0
+    assert stats["field_coverage"]["section"] == 100.0
+    assert stats["field_coverage"]["caption"] == 0.0
+    assert stats["finish_reason"] == "finished"
+    err = capsys.readouterr().err
+    assert err.startswith("newscrawl: 2 articles -> ")
+    assert "1 rejects (http_error 1); 4 pages, 4.0 KiB" in err
+
+
+def test_report_summary_can_be_silenced(tmp_path, capsys):
+    _, report, _, _ = _report(tmp_path, NEWSCRAWL_SUMMARY=False)
+    report.spider_closed("finished")
+    assert capsys.readouterr().err == ""
+
+
+def test_report_can_be_switched_off(tmp_path):
+    with pytest.raises(NotConfigured):
+        _report(tmp_path, NEWSCRAWL_REPORT_ENABLED=False)
+
+
+def test_record_exporter_writes_the_record_keys():
+    buffer = io.BytesIO()
+    exporter = RecordJsonLinesExporter(buffer)
+    exporter.start_exporting()
+    exporter.export_item(Article(url="https://news.example/a", headline="H"))
+    exporter.finish_exporting()
+    line = buffer.getvalue().decode("utf-8")
+    assert line.endswith("\n")
+    assert json.loads(line) == Article(url="https://news.example/a", headline="H").to_dict()
