@@ -184,7 +184,7 @@ class _Walker:
         if not isinstance(tag, str):
             self._add(node.tail)
             return
-        if tag in _SKIP or _hidden(node) or self._inline_boiler(node, tag):
+        if tag in _SKIP or self._inline_boiler(node, tag):
             if tag in _SKIP_BREAKS:
                 self._flush()
             self._add(node.tail)
@@ -200,7 +200,7 @@ class _Walker:
         read-more lines and link density need their text."""
         if tag in _BLOCK or tag == "a" or self._boiler is not None:
             return False
-        return is_boilerplate(node)
+        return is_boilerplate(node) or _hidden(node)
 
     def _visit_inline(self, node: etree._Element, tag: str) -> None:
         if tag == "br":
@@ -218,7 +218,9 @@ class _Walker:
         saved = (self._owner, self._boiler, self._standfirst)
         self._owner = node
         names = class_id(node)
-        if self._boiler is None and (node.tag in _BOILER_TAGS or is_boilerplate(node)):
+        if self._boiler is None and (
+            node.tag in _BOILER_TAGS or is_boilerplate(node) or _hidden(node)
+        ):
             self._boiler = node
         if not self._standfirst and names.strip() and _STANDFIRST.search(names):
             self._standfirst = True
@@ -457,6 +459,74 @@ def _skip_text(block: Block) -> bool:
     return block.link_density > 0.5
 
 
+# --- the structured-data body as a guide ---------------------------------------------------
+
+_NON_WORD = re.compile(r"\W+")
+#: JSON-LD ``articleBody`` shorter than this is a teaser, never a guide.
+_MIN_LD_BODY = 500
+#: The DOM body is checked against ``articleBody`` when it has less than this share of it.
+_LD_SHORTFALL = 0.6
+#: ... and is replaced by it when it has less than this share and no element matches it.
+_LD_FALLBACK = 0.25
+
+
+def _squash(text: str) -> str:
+    return _NON_WORD.sub("", fold(text))
+
+
+def _ld_body(page: Page) -> str | None:
+    value = page.ld.get("articleBody")
+    return value if isinstance(value, str) and len(value) >= _MIN_LD_BODY else None
+
+
+def guided_container(blocks: list[Block], reference: str) -> etree._Element | None:
+    """The element whose text best matches ``reference`` (character F1 of the blocks found
+    verbatim in it); None when less than half of the reference is on the page or when the
+    element holds much other text."""
+    squashed = _squash(reference)
+    matched: dict[etree._Element, float] = {}
+    total: dict[etree._Element, float] = {}
+    for block in blocks:
+        key = _squash(block.text)
+        if len(key) < 20:
+            continue
+        hit = len(key) if key in squashed else 0
+        for node in (block.owner, *block.owner.iterancestors()):
+            total[node] = total.get(node, 0.0) + len(key)
+            matched[node] = matched.get(node, 0.0) + hit
+
+    def f1(node: etree._Element) -> float:
+        precision, recall = matched[node] / total[node], matched[node] / len(squashed)
+        return 2 * precision * recall / (precision + recall) if matched[node] else 0.0
+
+    best = max(matched, key=f1, default=None)
+    if best is None or matched[best] < 0.5 * len(squashed):
+        return None
+    return best if matched[best] >= 0.7 * total[best] else None
+
+
+def _ld_paragraphs(text: str) -> list[str]:
+    return [p for p in (normalize_space(line) for line in text.splitlines()) if p]
+
+
+def _with_ld_guide(page: Page, blocks: list[Block], selection: _Selection) -> _Selection:
+    """Re-choose the container when the DOM body is much shorter than ``articleBody``."""
+    reference = _ld_body(page)
+    have = sum(len(p) for p in selection.paragraphs)
+    if reference is None or have >= _LD_SHORTFALL * len(reference):
+        return selection
+    node = guided_container(blocks, reference)
+    if node is not None:
+        guided = _select(blocks, Choice(node, node), page)
+        if sum(len(p) for p in guided.paragraphs) > have:
+            return guided
+        return selection
+    if have >= _LD_FALLBACK * len(reference):
+        return selection
+    logger.debug("body of %s taken from JSON-LD articleBody", page.url)
+    return _Selection(paragraphs=_ld_paragraphs(reference), links=selection.links)
+
+
 def extract_body(page: Page) -> Body:
     """The article body and the read-more links found in it."""
     root = page.tree.find("body")
@@ -465,7 +535,8 @@ def extract_body(page: Page) -> Body:
     choice = Choice(chosen[0], chosen[0]) if chosen else choose_container(blocks)
     if choice is None:
         logger.debug("no body container on %s", page.url)
-        return Body("", [], None)
-    selection = _select(blocks, choice, page)
+        selection = _with_ld_guide(page, blocks, _Selection())
+        return Body(normalize_body("\n\n".join(selection.paragraphs)), [], None)
+    selection = _with_ld_guide(page, blocks, _select(blocks, choice, page))
     text = normalize_body("\n\n".join(selection.paragraphs))
     return Body(text, selection.links, choice.container)
