@@ -93,6 +93,7 @@ class RunReport:
         self.reasons: Counter[str] = Counter()
         self.coverage: Counter[str] = Counter()
         self.emitted = 0
+        self.opened = False
         self.started = time.monotonic()
         self.started_at = datetime.now(UTC)
 
@@ -120,6 +121,7 @@ class RunReport:
     # --- signal handlers --------------------------------------------------------------
 
     def spider_opened(self) -> None:
+        self.opened = True
         self.started = time.monotonic()
         self.started_at = datetime.now(UTC)
 
@@ -143,6 +145,8 @@ class RunReport:
         self.coverage.update(f for f in COVERAGE_FIELDS if record.get(f))
 
     def spider_closed(self, reason: str) -> None:
+        if not self.opened:  # the run never started (e.g. a component failed to open)
+            return
         report = self.build(reason)
         if self.stats_path is not None:
             _write_json(self.stats_path, report)

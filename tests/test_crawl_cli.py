@@ -263,3 +263,28 @@ def test_default_output_is_timestamped_under_output(tmp_path, site):
     assert stem.startswith("crawl-")
     assert stem.endswith("Z")
     assert outputs == [f"{stem}.jsonl", f"{stem}.rejects.jsonl", f"{stem}.stats.json"]
+
+
+@pytest.mark.parametrize("kind", ["directory", "garbage"])
+def test_unusable_state_exits_1_before_crawling(tmp_path, capsys, kind):
+    state = tmp_path / "state.db"
+    if kind == "directory":
+        state.mkdir()
+    else:
+        state.write_text("not a database", "utf-8")
+    out = tmp_path / "out.jsonl"
+    assert main(["crawl", "http://127.0.0.1:9/", "--state", str(state), "-o", str(out)]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("newscrawl: ")
+    assert str(state) in err
+    assert err.count("\n") == 1
+    assert not out.with_name("out.stats.json").exists()
+
+
+def test_state_makes_a_second_run_emit_only_new_articles(tmp_path, site):
+    state = str(tmp_path / "state.db")
+    first = crawl(tmp_path, site, site.url("/sitemap-news.xml"), "--state", state)
+    assert first.paths() == {SUMMIT, PORT, BRIDGE}
+    (tmp_path / "runs" / "day.jsonl").rename(tmp_path / "runs" / "first.jsonl")
+    second = crawl(tmp_path, site, site.url("/sitemap-news.xml"), "--state", state)
+    assert second.records == []

@@ -164,6 +164,7 @@ def test_report_turns_dropped_items_into_rejects(tmp_path):
 
 def test_report_stats_file_and_summary(tmp_path, capsys):
     crawler, report, _, stats_path = _report(tmp_path)
+    report.spider_opened()
     crawler.stats.set_value("downloader/response_count", 4)
     crawler.stats.set_value("downloader/response_bytes", 4096)
     crawler.stats.set_value("downloader/response_status_count/200", 3)
@@ -192,9 +193,18 @@ def test_report_stats_file_and_summary(tmp_path, capsys):
 
 
 def test_report_summary_can_be_silenced(tmp_path, capsys):
-    _, report, _, _ = _report(tmp_path, NEWSCRAWL_SUMMARY=False)
+    _, report, _, stats_path = _report(tmp_path, NEWSCRAWL_SUMMARY=False)
+    report.spider_opened()
     report.spider_closed("finished")
     assert capsys.readouterr().err == ""
+    assert stats_path.exists()
+
+
+def test_report_of_a_run_that_never_opened_is_not_written(tmp_path, capsys):
+    _, report, _, stats_path = _report(tmp_path)
+    report.spider_closed("shutdown")
+    assert capsys.readouterr().err == ""
+    assert not stats_path.exists()
 
 
 def test_report_can_be_switched_off(tmp_path):

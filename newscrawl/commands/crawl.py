@@ -24,6 +24,7 @@ from newscrawl.extensions import stem_paths
 from newscrawl.sites import UnknownProfileError, load_profile
 from newscrawl.spiders.base import StartError, parse_starts
 from newscrawl.spiders.news import NewsSpider
+from newscrawl.state import open_store
 
 if TYPE_CHECKING:
     from twisted.python.failure import Failure
@@ -205,6 +206,13 @@ def check_writable(*paths: Path) -> None:
             raise NewscrawlError(f"cannot write {path}: {exc.strerror or exc}") from exc
 
 
+def check_state(location: str) -> None:
+    """Open and close the state store before the crawl starts, so that a corrupt,
+    locked or unreachable store is refused at once with its own message."""
+    store = open_store(location)
+    store.close()
+
+
 def project_settings(overrides: dict[str, Any]) -> Settings:
     """The newscrawl project settings with per-run ``overrides`` (command-line priority)."""
     settings = Settings()
@@ -218,6 +226,9 @@ def run_crawl(plan: CrawlPlan) -> None:
     """Run the news spider to completion in this process; raise :class:`NewscrawlError`
     when the run could not start or broke off (the message says why)."""
     check_writable(plan.output, stem_paths(plan.output)[0])
+    state = str(plan.overrides.get("NEWSCRAWL_STATE") or "")
+    if state:
+        check_state(state)
     settings = project_settings(plan.overrides)
     level = str(settings.get("LOG_LEVEL") or "WARNING").upper()
     for handler in logging.getLogger().handlers:
