@@ -7,6 +7,7 @@ import gzip
 
 import pytest
 from scrapy import Request
+from scrapy.crawler import Crawler
 from scrapy.exceptions import IgnoreRequest
 from scrapy.http import HtmlResponse, Response, TextResponse, XmlResponse
 from scrapy.spidermiddlewares.httperror import HttpError
@@ -76,6 +77,13 @@ def test_site_profile_supplies_starts_and_hosts():
     assert spider.starts == ["https://www.trtworld.com/"]
     assert spider.allowed_hosts == {"trtworld.com"}
     assert "headline" in spider.selectors
+
+
+def test_site_profile_time_zone_reaches_the_settings():
+    crawler = Crawler(NewsSpider, {"ROBOTSTXT_OBEY": False})  # settings not frozen yet
+    NewsSpider.from_crawler(crawler, site="trtworld", max_items="3")
+    assert crawler.settings.get("NEWSCRAWL_DEFAULT_TIMEZONE") == "Europe/Istanbul"
+    assert crawler.settings.getint("CLOSESPIDER_ITEMCOUNT") == 3
 
 
 def test_site_root_start_also_reads_robots_txt():

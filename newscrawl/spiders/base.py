@@ -164,6 +164,10 @@ class NewscrawlSpider(Spider):
         if spider.site_name:
             sites_dir = crawler.settings.get("NEWSCRAWL_SITES_DIR") or None
             spider.profile = load_profile(spider.site_name, sites_dir)
+            if spider.profile.timezone and not crawler.settings.frozen:
+                crawler.settings.set(
+                    "NEWSCRAWL_DEFAULT_TIMEZONE", spider.profile.timezone, priority="spider"
+                )
         if spider.max_items and not crawler.settings.frozen:
             crawler.settings.set("CLOSESPIDER_ITEMCOUNT", spider.max_items, priority="spider")
         crawler.signals.connect(spider.item_scraped, signal=signals.item_scraped)
