@@ -339,6 +339,8 @@ def _climb(
         more = same.get(ancestor, [0.0, 0.0])
         gain, count = more[0] - have[0], more[1] - have[1]
         gain_other = other.get(ancestor, 0.0) - other.get(current, 0.0)
+        if not gain and not gain_other:
+            continue
         if gain < 2 * gain_other:
             break
         if count and gain / count < 0.5 * have[0] / max(have[1], 1):
