@@ -238,6 +238,9 @@ def run_crawl(plan: CrawlPlan) -> None:
     process = CrawlerProcess(settings)
     for name in ("", "scrapy", "newscrawl"):
         logging.getLogger(name).setLevel(level)
+    if logging.getLevelName(level) == logging.WARNING:
+        # "Disabled <component>: <why>" is expected for optional components (no --state)
+        logging.getLogger("scrapy.middleware").setLevel(logging.ERROR)
     failures: list[Failure] = []
     deferred = process.crawl(NewsSpider, **plan.spider_args)
     deferred.addErrback(failures.append)
