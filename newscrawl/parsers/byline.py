@@ -13,7 +13,14 @@ import re
 from typing import TYPE_CHECKING, Any
 
 from newscrawl.parsers import selectors
-from newscrawl.parsers.common import class_id, override_texts, site_keys, squash, text_of
+from newscrawl.parsers.common import (
+    class_id,
+    is_foreign,
+    override_texts,
+    site_keys,
+    squash,
+    text_of,
+)
 from newscrawl.parsers.structured import as_list, as_text, type_names
 from newscrawl.text import dedupe, normalize_space
 
@@ -44,15 +51,11 @@ _NOISE = re.compile(
     re.IGNORECASE,
 )
 #: "... and agencies": a source line that names no author.
+_INLINE = frozenset({"a", "span", "em", "strong", "b", "i", "small", "font", "cite"})
 _UNNAMED = re.compile(r"\b(?:agencies|agencias|agences|agenturen|wires)\b", re.IGNORECASE)
 _NAME_OK = re.compile(r"^[^\W\d_][^\d@/:;,()\[\]|<>\"“”«»?!]{1,60}$")
 #: Words that are a byline's filler, never a name.
 _NOT_NAMES = frozenset({"agencies", "agency", "staff", "admin", "redaktion", "editorial", "team"})
-_TEASER_MAX_CHARS = 600
-_FOREIGN_BLOCK = re.compile("|".join(map(re.escape, selectors.FOREIGN_BLOCK_WORDS)))
-_FOREIGN_NEAR = re.compile(
-    r"(?:^|[\s_-])(?:" + "|".join(map(re.escape, selectors.FOREIGN_NEAR_WORDS)) + ")"
-)
 
 
 def clean_author(raw: str) -> str | None:
@@ -143,28 +146,6 @@ def _meta_names(page: Page, keys: list[str]) -> tuple[list[str], list[str]]:
     return [], []
 
 
-def _foreign(node: etree._Element) -> bool:
-    """True for a byline of something else: a comment, a teaser, a caption, a side box."""
-    for depth, current in enumerate([node, *node.iterancestors()]):
-        if current.tag in selectors.NOT_ARTICLE_TAGS:
-            return True
-        if current.tag in ("body", "html"):
-            return False
-        words = class_id(current)
-        if depth < 4 and (_FOREIGN_NEAR.search(words) or _is_teaser(current)):
-            return True
-        if _FOREIGN_BLOCK.search(words) and not selectors.H1_INSIDE(current):
-            return True
-    return False
-
-
-def _is_teaser(node: etree._Element) -> bool:
-    """A small block holding a linked heading (another story), not the page's ``<h1>``."""
-    if not selectors.LINKED_HEADING(node) or selectors.H1_INSIDE(node):
-        return False
-    return len(text_of(node)) < _TEASER_MAX_CHARS
-
-
 def _node_names(node: etree._Element) -> list[str]:
     """Names in one byline element: one per link when it links several people."""
     parts = [t for t in (text_of(n) for n in selectors.BYLINE_LINKS(node)) if t]
@@ -172,12 +153,25 @@ def _node_names(node: etree._Element) -> list[str]:
     return dedupe(names) if len(names) >= 2 else split_authors(text_of(node))
 
 
+_BYLINE_WORDS = re.compile("|".join(map(re.escape, selectors.BYLINE_CLASS_WORDS)))
+
+
+def _classed_bylines(page: Page) -> list[etree._Element]:
+    return [
+        n
+        for n in page.marked
+        if n.tag in selectors.BYLINE_TAGS and _BYLINE_WORDS.search(class_id(n))
+    ]
+
+
 def byline_nodes(page: Page) -> list[etree._Element]:
-    """The article's byline elements: the first tier of :data:`selectors.BYLINE` that
-    matches, without foreign bylines, limited to the block of the first one."""
-    for expression in selectors.BYLINE:
-        nodes = [n for n in expression(page.tree) if 2 <= len(text_of(n)) <= 200]
-        nodes = [n for n in nodes if not _foreign(n)]
+    """The article's byline elements: the first tier that matches (explicit author
+    markup, then byline/author classes), without foreign bylines, limited to the block of
+    the first one."""
+    tiers = [*(lambda p, q=q: q(p.tree) for q in selectors.BYLINE), _classed_bylines]
+    for tier in tiers:
+        nodes = [n for n in tier(page) if 2 <= len(text_of(n)) <= 200]
+        nodes = [n for n in nodes if not is_foreign(n)]
         if nodes:
             return _innermost(_same_block(nodes))
     return []
@@ -203,14 +197,44 @@ def _same_block(nodes: list[etree._Element]) -> list[etree._Element]:
 
 
 def extract_byline(page: Page, nodes: list[etree._Element] | None = None) -> str | None:
-    """The byline as printed on the page (``nodes``: its :func:`byline_nodes`)."""
+    """The byline as printed on the page: the line holding the byline elements ("By A,
+    B and C", "By X, Political Correspondent"), without the dates beside it."""
     for text in override_texts(page, "byline") or override_texts(page, "authors"):
         return text
-    for node in byline_nodes(page) if nodes is None else nodes:
-        text = text_of(node)
-        if 3 <= len(text) <= 200 and split_authors(text):
-            return text
-    return None
+    nodes = byline_nodes(page) if nodes is None else nodes
+    if not nodes:
+        return None
+    text = text_of(_byline_line(nodes))
+    return text if 3 <= len(text) <= 200 and split_authors(text) else None
+
+
+def _common_ancestor(nodes: list[etree._Element]) -> etree._Element:
+    common = nodes[0]
+    for node in nodes[1:]:
+        ancestors = {id(a) for a in node.iterancestors()} | {id(node)}
+        parent = common.getparent()
+        while id(common) not in ancestors and parent is not None:
+            common, parent = parent, parent.getparent()
+    return common
+
+
+def _byline_line(nodes: list[etree._Element]) -> etree._Element:
+    """The element printing the whole byline: up through inline wrappers, then into the
+    line (``<p>``, ``<li>``, ``<div>``) around them when it adds no date."""
+    line = _common_ancestor(nodes)
+    while line.tag in _INLINE:
+        parent = line.getparent()
+        if parent is None or not _adds_no_date(parent):
+            return line
+        line = parent
+        if line.tag not in _INLINE:
+            return line
+    return line
+
+
+def _adds_no_date(node: etree._Element) -> bool:
+    text = text_of(node)
+    return len(text) <= 200 and not any(c.isdigit() for c in text)
 
 
 def _not_site(names: list[str], keys: list[str]) -> list[str]:
@@ -233,7 +257,7 @@ def extract_authors(page: Page, nodes: list[etree._Element] | None = None) -> li
     visible = _not_site([n for node in nodes for n in _node_names(node)], keys)
     if persons:
         return persons + _extra_people(visible, persons)
-    return visible or _not_site(orgs, keys) or meta or orgs or people
+    return visible or _not_site(orgs, keys) or meta or dedupe(orgs) or dedupe(people)
 
 
 def _extra_people(visible: list[str], people: list[str]) -> list[str]:

@@ -8,6 +8,7 @@ from urllib.parse import urlsplit
 
 from lxml import etree
 
+from newscrawl.parsers import selectors
 from newscrawl.parsers.structured import as_text
 from newscrawl.text import fold, normalize_space
 
@@ -111,6 +112,11 @@ def override_nodes(page: Page, field: str) -> Sequence[lxml.html.HtmlElement]:
 
 
 _WORD = re.compile(r"\w+")
+_TEASER_MAX_CHARS = 600
+_FOREIGN_BLOCK = re.compile("|".join(map(re.escape, selectors.FOREIGN_BLOCK_WORDS)))
+_FOREIGN_NEAR = re.compile(
+    r"(?:^|[\s_-])(?:" + "|".join(map(re.escape, selectors.FOREIGN_NEAR_WORDS)) + ")"
+)
 #: Host labels that say nothing about the site ("www.news.example.com").
 _GENERIC_LABELS = frozenset({"www", "news", "online", "amp", "mobile", "edition", "com", "net"})
 
@@ -137,6 +143,50 @@ def site_keys(page: Page) -> list[str]:
     names.extend(label for label in host.split(".")[:-1] if label not in _GENERIC_LABELS)
     keys = [squash(n) for n in names if n]
     return [k for k in dict.fromkeys(keys) if len(k) >= 2]
+
+
+def is_foreign(node: etree._Element) -> bool:
+    """True for an element that belongs to something else than the article: a comment, a
+    teaser of another story, a caption, a side box, a footer (its byline or date is not the
+    article's)."""
+    for depth, current in enumerate([node, *node.iterancestors()]):
+        if current.tag in selectors.NOT_ARTICLE_TAGS:
+            return True
+        if current.tag in ("body", "html"):
+            return False
+        words = class_id(current)
+        if depth < 4 and (_FOREIGN_NEAR.search(words) or _is_teaser(current)):
+            return True
+        if _FOREIGN_BLOCK.search(words) and not selectors.H1_INSIDE(current):
+            return True
+    return False
+
+
+def _is_teaser(node: etree._Element) -> bool:
+    """A small block holding a linked heading (another story), not the page's ``<h1>``."""
+    if not selectors.LINKED_HEADING(node) or selectors.H1_INSIDE(node):
+        return False
+    return len(text_of(node)) < _TEASER_MAX_CHARS
+
+
+_MARK_WORDS = re.compile(
+    "|".join(map(re.escape, selectors.BYLINE_CLASS_WORDS + selectors.DATE_CLASS_WORDS))
+)
+
+
+def scan_marked(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
+    """One pass over the page: ``<h1>``, ``<time>``, date ``itemprop`` elements and
+    elements whose class/id holds a byline or date word, in page order."""
+    found: list[lxml.html.HtmlElement] = []
+    for node in tree.iter():
+        tag = node.tag
+        if tag in ("h1", "time") or node.get("itemprop") in selectors.DATE_ITEMPROPS:
+            found.append(node)
+            continue
+        words = node.get("class") or node.get("id")
+        if words and _MARK_WORDS.search(class_id(node)):
+            found.append(node)
+    return found
 
 
 def class_id(node: etree._Element) -> str:

@@ -1,45 +1,83 @@
-"""Dates: JSON-LD -> meta -> <time> -> visible date text -> URL; ISO 8601 out."""
+"""Dates: structured data, then the dates printed in the article, then the URL.
+
+Published comes from JSON-LD/microdata ``datePublished`` or the published-time meta
+tags; without them, from the dates printed in the article (``<time>`` elements and
+date-classed elements outside comments, teasers, captions and footers), where a label
+("Updated", "Aktualisiert:", "Last modified on") marks a modification date. A date
+without a year ("16:45", "2 hours ago") is never read: it depends on the clock.
+
+ISO 8601 out: ``YYYY-MM-DDTHH:MM:SS+HH:MM`` when the page gives a time and states its
+zone, no offset when it gives a local time only, ``YYYY-MM-DD`` when it gives a day.
+``date_raw`` is the published date as printed: the visible text when a printed date
+agrees with the structured one, else the metadata string.
+"""
 
 from __future__ import annotations
 
 import logging
 import re
-from datetime import date, datetime
+from datetime import date, datetime, timedelta, timezone
 from typing import TYPE_CHECKING
+from zoneinfo import ZoneInfo
 
 import attrs
 import dateparser
 
 from newscrawl.parsers import selectors
-from newscrawl.parsers.common import override_texts, text_of
-from newscrawl.parsers.structured import as_text
+from newscrawl.parsers.common import class_id, is_foreign, override_texts, text_of
+from newscrawl.parsers.structured import ARTICLE_TYPES, as_text, type_names
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from lxml import etree
+
     from newscrawl.parsers.page import Page
 
 logger = logging.getLogger(__name__)
 
-_URL_DATE = re.compile(r"/(20\d{2}|19\d{2})[/-](\d{1,2})[/-](\d{1,2})(?:/|-|$)")
+_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]?(\d{1,2})[/-]?(\d{1,2})(?:/|-|_|$)")
 _ISO = re.compile(
-    r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?(?:Z|[+-]\d{2}:?\d{2})?$"
+    r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s?(?:Z|[+-]\d{2}:?\d{2})?$"
 )
-_HAS_TIME = re.compile(r"\d{1,2}[:.h]\d{2}")
-_PUBLISHED_META = (
-    "article:published_time",
-    "og:article:published_time",
-    "datepublished",
-    "parsely-pub-date",
-    "sailthru.date",
-    "dc.date.issued",
-    "dcterms.created",
-    "dc.date",
-    "date",
-    "pubdate",
-    "publishdate",
-    "publish-date",
-    "cxenseparse:recs:publishtime",
+_YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+_HAS_TIME = re.compile(
+    r"\d{1,2}\s?(?:[:h時]\s?\d{2}|[.]\d{2}(?!\d|\.\d)|\s?[ap]\.?m\b)", re.IGNORECASE
 )
-_MODIFIED_META = ("article:modified_time", "og:updated_time", "datemodified", "dcterms.modified")
+_NUMERIC_DAY = re.compile(
+    r"^(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})(?:,?\s+(?:um\s+)?(\d{1,2})[:.](\d{2})(?:\s*uhr)?)?$",
+    re.IGNORECASE,
+)
+_DOT_TIME = re.compile(r"(?<=\d)\.(?=\d{2}\b(?!\.\d))")
+_MERIDIEM = re.compile(r"\b([ap])\.m\.", re.IGNORECASE)
+_ZONE = re.compile(
+    r"(?:\b(?P<name>UTC|GMT|CET|CEST|MEZ|MESZ|BST|EST|EDT|ET|PST|PDT|PT|CST|CDT|CT|MST|MDT"
+    r"|MT|IST|JST|KST|TRT|EET|EEST|WET|WEST|MSK|AEST|AEDT|SGT|HKT)\b"
+    r"|(?<=\d)Z\b)(?:\s*(?P<sign>[+-])\s*(?P<hours>\d{1,2})(?::?(?P<minutes>\d{2}))?)?"
+)
+#: Zones as fixed offsets (hours), or a region whose offset depends on the date.
+_ZONES: dict[str, float | str] = {
+    "UTC": 0, "GMT": 0, "Z": 0, "CET": 1, "MEZ": 1, "CEST": 2, "MESZ": 2, "BST": 1,
+    "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
+    "IST": 5.5, "JST": 9, "KST": 9, "TRT": 3, "MSK": 3, "EET": 2, "EEST": 3, "WET": 0,
+    "WEST": 1, "AEST": 10, "AEDT": 11, "SGT": 8, "HKT": 8,
+    "ET": "America/New_York", "CT": "America/Chicago", "MT": "America/Denver",
+    "PT": "America/Los_Angeles",
+}  # fmt: skip
+#: Lead-ins of printed dates: a modification, or a publication.
+_MODIFIED_LABEL = re.compile(
+    r"\b(?:updated|last (?:updated|modified)|modified|aktualisiert|geändert|stand|mis à jour"
+    r"|actualizado|actualización|aggiornat[oa]|güncelleme|güncellendi|oppdatert|opdateret"
+    r"|uppdaterad|bijgewerkt|更新)\b",
+    re.IGNORECASE,
+)
+_LABEL = re.compile(
+    r"^.*?(?:updated|modified|published|posted|veröffentlicht|aktualisiert|erstellt|stand"
+    r"|publié|mis à jour|publicado|actualizado|pubblicato|aggiornato|güncelleme|yayınlanma"
+    r"|coverage started|datum|date|fecha|on)\b\s*(?:on|am|le|el|il)?\s*[:：]?\s*",
+    re.IGNORECASE,
+)
+_MAX_HUMAN = 80
 
 
 @attrs.frozen
@@ -49,10 +87,20 @@ class Dates:
     raw: str | None = None
 
 
+@attrs.frozen
+class Stamp:
+    """One date: its ISO form, the text it was read from, and whether a label says it
+    is a modification."""
+
+    iso: str
+    raw: str
+    modified: bool = False
+    printed: bool = False
+
+
 def to_iso(value: datetime | date) -> str:
     """ISO 8601: a date alone, or date-time with offset when the value is aware.
 
-    >>> from datetime import timezone
     >>> to_iso(datetime(2020, 12, 13, 9, 5, tzinfo=timezone.utc))
     '2020-12-13T09:05:00+00:00'
     >>> to_iso(date(2020, 12, 13))
@@ -63,6 +111,114 @@ def to_iso(value: datetime | date) -> str:
     return value.isoformat()
 
 
+def parse_machine(text: str) -> datetime | date | None:
+    """An ISO 8601 machine date ("2020-12-13T09:47:00Z", "2026-05-13 15:44").
+
+    >>> parse_machine("2020-12-13T10:22:00+0300")
+    datetime.datetime(2020, 12, 13, 10, 22, tzinfo=datetime.timezone(datetime.timedelta(seconds=10800)))
+    >>> parse_machine("2020-12-13")
+    datetime.date(2020, 12, 13)
+    """
+    text = text.strip()
+    if not _ISO.match(text):
+        return None
+    try:
+        parsed = datetime.fromisoformat(text.replace(" ", "T", 1).replace(" ", ""))
+    except ValueError:
+        return None
+    return parsed.date() if len(text) == 10 else parsed
+
+
+def _with_zone(value: datetime, match: re.Match[str]) -> datetime:
+    """``value`` (a local wall time) in the zone the page printed."""
+    name = (match["name"] or "Z").upper()
+    base = _ZONES.get(name, 0)
+    if match["sign"]:
+        hours = int(match["hours"]) + int(match["minutes"] or 0) / 60
+        base = (hours if match["sign"] == "+" else -hours) + (
+            base if isinstance(base, float | int) else 0
+        )
+    if isinstance(base, str):
+        offset = value.replace(tzinfo=ZoneInfo(base)).utcoffset() or timedelta(0)
+    else:
+        offset = timedelta(hours=base)
+    return value.replace(tzinfo=timezone(offset))
+
+
+def _numeric(text: str) -> datetime | date | None:
+    """Day-first numeric dates: "13.12.2020", "13.12.2020, 18:30 Uhr"."""
+    match = _NUMERIC_DAY.match(text)
+    if not match:
+        return None
+    day, month, year, hour, minute = match.groups()
+    try:
+        if hour is None:
+            return date(int(year), int(month), int(day))
+        return datetime(int(year), int(month), int(day), int(hour), int(minute))
+    except ValueError:
+        return None
+
+
+def _dateparser(text: str, language: str | None) -> datetime | None:
+    lang = (language or "").split("-")[0].lower()
+    languages = [lang, "en"] if lang and lang != "en" else ["en"] if lang else None
+    try:
+        parsed = dateparser.parse(
+            text,
+            languages=languages,
+            settings={
+                "RETURN_AS_TIMEZONE_AWARE": False,
+                "PREFER_DATES_FROM": "past",
+                "REQUIRE_PARTS": ["day", "month", "year"],
+            },
+        )
+    except (ValueError, OverflowError, TypeError, AttributeError) as exc:
+        logger.debug("unreadable date %(raw)r: %(exc)s", {"raw": text, "exc": exc})
+        return None
+    return parsed if isinstance(parsed, datetime) else None
+
+
+def strip_label(text: str) -> str:
+    """The date part of a printed date: without a leading "Published"/"Updated:" label.
+
+    >>> strip_label("Last modified on Sun 13 Dec 2020 16.20 GMT")
+    'Sun 13 Dec 2020 16.20 GMT'
+    >>> strip_label("Dec. 13, 2020")
+    'Dec. 13, 2020'
+    """
+    first_digit = next((i for i, c in enumerate(text) if c.isdigit()), len(text))
+    head = _LABEL.sub("", text[:first_digit], count=1)
+    return (head + text[first_digit:]).strip(" ,:|–-")
+
+
+def parse_human(text: str, language: str | None = None) -> datetime | date | None:
+    """A date printed for people, with the page language as a hint. Text without a year
+    is not read (relative dates depend on the clock).
+
+    >>> parse_human("Sun 13 Dec 2020 14.05 GMT", "en")
+    datetime.datetime(2020, 12, 13, 14, 5, tzinfo=datetime.timezone.utc)
+    >>> parse_human("13.12.2020, 18:30 Uhr", "de")
+    datetime.datetime(2020, 12, 13, 18, 30)
+    >>> parse_human("Updated 2 hours ago") is None
+    True
+    """
+    text = strip_label(text)
+    if len(text) > _MAX_HUMAN or len(_YEAR.findall(text)) != 1:
+        return None
+    numeric = _numeric(text)
+    if numeric is not None:
+        return numeric
+    zone = _ZONE.search(text)
+    cleaned = _ZONE.sub(" ", text) if zone else text
+    cleaned = _MERIDIEM.sub(r"\1m", _DOT_TIME.sub(":", cleaned)).replace("Uhr", " ")
+    parsed = _dateparser(cleaned, language)
+    if parsed is None:
+        return None
+    if not _HAS_TIME.search(text):
+        return parsed.date()
+    return _with_zone(parsed, zone) if zone else parsed
+
+
 def parse_date(raw: str | None, language: str | None = None) -> str | None:
     """Parse a machine or human date into ISO 8601; ``None`` when unreadable.
 
@@ -70,94 +226,151 @@ def parse_date(raw: str | None, language: str | None = None) -> str | None:
     '2020-12-13T10:22:00+00:00'
     >>> parse_date("December 13, 2020")
     '2020-12-13'
-    >>> parse_date("13 Aralık 2020", "tr")
-    '2020-12-13'
+    >>> parse_date("Dec. 13, 2020, 5:15 p.m. ET")
+    '2020-12-13T17:15:00-05:00'
     >>> parse_date("soon") is None
     True
     """
-    if not raw:
+    if not raw or not raw.strip():
         return None
-    text = raw.strip()
-    if _ISO.match(text):
-        try:
-            parsed = datetime.fromisoformat(text.replace(" ", "T"))
-        except ValueError:
-            parsed = None
-        if parsed is not None:
-            return to_iso(parsed.date() if len(text) == 10 else parsed)
-    if len(text) > 80:
-        return None
-    langs = [language.split("-")[0]] if language else None
-    try:
-        parsed = dateparser.parse(
-            text,
-            languages=langs,
-            settings={
-                "RETURN_AS_TIMEZONE_AWARE": False,
-                "PREFER_DATES_FROM": "past",
-                "REQUIRE_PARTS": ["day", "month", "year"],
-            },
-        )
-    except (ValueError, OverflowError, TypeError) as exc:
-        logger.debug("unreadable date %(raw)r: %(exc)s", {"raw": text, "exc": exc})
-        return None
-    if parsed is None:
-        return None
-    return to_iso(parsed if _HAS_TIME.search(text) else parsed.date())
+    parsed = parse_machine(raw) or parse_human(raw, language)
+    return to_iso(parsed) if parsed is not None else None
 
 
-def _first_parsed(candidates: list[str | None], language: str | None) -> tuple[str, str] | None:
+def _stamp(raw: str | None, language: str | None, modified: bool = False) -> Stamp | None:
+    iso = parse_date(raw, language)
+    return Stamp(iso, normalize_raw(raw or ""), modified) if iso else None
+
+
+def normalize_raw(text: str) -> str:
+    return " ".join(text.split())
+
+
+def _structured(page: Page, keys: tuple[str, ...], meta: tuple[str, ...]) -> Stamp | None:
+    """The first readable date among the article object's ``keys`` (then other page
+    objects') and the ``meta`` tags."""
+    objects = [page.ld, *(o for o in page.ld_all if _describes_page(o))]
+    candidates = [as_text(o.get(k)) for o in objects for k in keys]
+    candidates += [page.meta_first(name) for name in meta]
     for raw in candidates:
-        iso = parse_date(raw, language)
-        if raw and iso:
-            return iso, raw.strip()
+        if raw and raw.strip():
+            found = _stamp(raw, None)
+            if found:
+                return found
     return None
 
 
-def _visible_date(page: Page, language: str | None) -> tuple[str, str] | None:
-    override = override_texts(page, "date_published")
-    texts = override or [
-        str(n.get("datetime") or text_of(n)) for n in selectors.TIME_ELEMENTS(page.tree)
-    ]
-    found = _first_parsed(list(texts), language)
-    if found:
-        return found
-    for expression in selectors.DATE_TEXT:
-        for node in expression(page.tree):
-            text = text_of(node)
-            if 6 <= len(text) <= 60:
-                found = _first_parsed([text], language)
-                if found:
-                    return found
-    return None
+def _describes_page(obj: object) -> bool:
+    names = type_names(obj) if isinstance(obj, dict) else []
+    return any(n in ARTICLE_TYPES or n in selectors.PAGE_DATE_TYPES for n in names)
 
 
-def _url_date(url: str) -> str | None:
+def _node_stamp(node: etree._Element, language: str | None) -> Stamp | None:
+    """The date one element prints (or carries in ``datetime``/``content``)."""
+    text = text_of(node)
+    label = _label_context(node, text)
+    modified = bool(_MODIFIED_LABEL.search(label))
+    printed = strip_label(text) if _YEAR.search(text) and len(text) <= _MAX_HUMAN else ""
+    machine = node.get("datetime") or node.get("content")
+    value = (parse_machine(machine) if machine else None) or (
+        parse_human(printed, language) if printed else None
+    )
+    if value is None:
+        return None
+    return Stamp(to_iso(value), printed or normalize_raw(machine or ""), modified, bool(printed))
+
+
+def _label_context(node: etree._Element, text: str) -> str:
+    """The words before the date: the element's own lead-in, or its parent's for a
+    ``<time>`` inside "Updated <time>"."""
+    first_digit = next((i for i, c in enumerate(text) if c.isdigit()), len(text))
+    own = text[:first_digit]
+    parent = node.getparent()
+    if node.tag != "time" or parent is None:
+        return own
+    context = text_of(parent)
+    at = context.find(text) if text else -1
+    return own + " " + context[:at] if 0 <= at <= 60 else own
+
+
+_DATE_WORDS = re.compile("|".join(map(re.escape, selectors.DATE_CLASS_WORDS)))
+
+
+def _date_nodes(page: Page) -> Iterator[etree._Element]:
+    """The first ``<h1>`` and every element that may print a date, in page order."""
+    seen_h1 = False
+    for node in page.marked:
+        tag = node.tag
+        if tag == "h1":
+            if not seen_h1:
+                seen_h1 = True
+                yield node
+        elif (
+            tag == "time"
+            or node.get("itemprop") in selectors.DATE_ITEMPROPS
+            or (tag in selectors.DATE_TAGS and _DATE_WORDS.search(class_id(node)))
+        ):
+            yield node
+
+
+def visible_stamps(page: Page, language: str | None) -> list[Stamp]:
+    """Dates printed in the article, those after the headline first."""
+    before: list[Stamp] = []
+    after: list[Stamp] = []
+    seen_headline = False
+    for node in _date_nodes(page):
+        if node.tag == "h1":
+            seen_headline = True
+            continue
+        if len(_YEAR.findall(text_of(node))) > 1 or is_foreign(node):
+            continue
+        found = _node_stamp(node, language)
+        if found:
+            (after if seen_headline else before).append(found)
+    return after + before
+
+
+def _agreeing_raw(published: Stamp, visible: list[Stamp]) -> str:
+    """The printed form of the published date: a printed date at the same minute, else
+    on the same day, else the structured string."""
+    printed = [s for s in visible if s.printed and not s.modified]
+    for same in (
+        [s for s in printed if len(s.iso) > 10 and s.iso[:16] == published.iso[:16]],
+        [s for s in printed if s.iso[:10] == published.iso[:10]],
+    ):
+        if same:
+            return same[0].raw
+    return published.raw
+
+
+def _url_date(url: str) -> Stamp | None:
     match = _URL_DATE.search(url)
     if not match:
         return None
     try:
-        return date(int(match[1]), int(match[2]), int(match[3])).isoformat()
+        day = date(int(match[1]), int(match[2]), int(match[3]))
     except ValueError:
         return None
+    return Stamp(day.isoformat(), "")
 
 
 def extract_dates(page: Page, language: str | None) -> Dates:
-    """Published (earliest release), modified and the raw published string."""
-    structured = _first_parsed(
-        [
-            as_text(page.ld.get("datePublished")),
-            as_text(page.ld.get("dateCreated")),
-            *(page.meta_first(m) for m in _PUBLISHED_META),
-        ],
-        language,
+    """Published (earliest release), modified and the published date as printed."""
+    override = [
+        s for s in (_stamp(t, language) for t in override_texts(page, "date_published")) if s
+    ]
+    published = (
+        override[0]
+        if override
+        else _structured(page, ("datePublished", "dateCreated"), selectors.PUBLISHED_META)
     )
-    modified = _first_parsed(
-        [as_text(page.ld.get("dateModified")), *(page.meta_first(m) for m in _MODIFIED_META)],
-        language,
-    )
-    published = structured or _visible_date(page, language)
+    modified = _structured(page, ("dateModified",), selectors.MODIFIED_META)
+    visible = visible_stamps(page, language)
     if published is None:
-        url_day = _url_date(page.url)
-        return Dates(url_day, modified[0] if modified else None, None)
-    return Dates(published[0], modified[0] if modified else None, published[1])
+        published = next((s for s in visible if not s.modified), None) or _url_date(page.url)
+    if modified is None:
+        modified = next((s for s in visible if s.modified), None)
+    if published is None:
+        return Dates(None, modified.iso if modified else None, None)
+    raw = _agreeing_raw(published, visible) or None
+    return Dates(published.iso, modified.iso if modified else None, raw)

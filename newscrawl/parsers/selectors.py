@@ -78,14 +78,18 @@ BYLINE: tuple[Query, ...] = (
     # explicit author markup
     _xp("//*[@rel='author' and not(ancestor::footer) and not(ancestor::aside)]"),
     _xp("//*[@itemprop='author']//*[@itemprop='name'] | //*[@itemprop='author' and not(*)]"),
-    # class/id names that say byline or author, outside asides and footers
-    _xp(
-        "//*[(self::span or self::div or self::p or self::a or self::address or self::li"
-        " or self::h5 or self::h6)"
-        f" and ({_class_has('byline', 'author', 'writer', 'autor', 'reporter', 'journalist')})"
-        " and not(ancestor::aside) and not(ancestor::footer) and not(ancestor::nav)]"
-    ),
 )
+#: Then: elements of these tags whose class/id holds one of these words (matched in one
+#: Python pass over the page, see ``common.scan_marked``).
+BYLINE_CLASS_WORDS: tuple[str, ...] = (
+    "byline",
+    "author",
+    "writer",
+    "autor",
+    "reporter",
+    "journalist",
+)
+BYLINE_TAGS: frozenset[str] = frozenset({"span", "div", "p", "a", "address", "li", "h5", "h6"})
 #: Inside one byline element: links, each holding one name when it names several people.
 BYLINE_LINKS = _xp(".//a")
 #: A linked heading: the mark of a teaser for another story.
@@ -138,16 +142,48 @@ FOREIGN_NEAR_WORDS: tuple[str, ...] = (
 )
 
 # --- dates ------------------------------------------------------------------------------
-TIME_ELEMENTS = _xp(
-    "//time[@datetime or @pubdate] "
-    "| //*[@itemprop='datePublished' or @itemprop='dateModified'][not(self::meta)]"
+#: Class/id words of elements that may print a date (matched in one Python pass over the
+#: page, see ``common.scan_marked``), and the tags such an element may have.
+DATE_CLASS_WORDS: tuple[str, ...] = ("date", "time", "published", "updated", "modified")
+DATE_TAGS: frozenset[str] = frozenset(
+    {"span", "div", "p", "li", "small", "dd", "details", "summary", "em", "strong", "header"}
 )
-DATE_TEXT: tuple[Query, ...] = (
-    _xp(
-        "//*[(self::span or self::div or self::p or self::time or self::li)"
-        f" and ({_class_has('date', 'time', 'published', 'timestamp', 'dateline')})"
-        " and not(ancestor::aside) and not(ancestor::footer) and not(ancestor::figure)]"
-    ),
+DATE_ITEMPROPS: frozenset[str] = frozenset({"datePublished", "dateModified"})
+#: Published-time ``<meta>`` names, most specific first.
+PUBLISHED_META: tuple[str, ...] = (
+    "article:published_time",
+    "article:published:time",
+    "og:article:published_time",
+    "datepublished",
+    "parsely-pub-date",
+    "sailthru.date",
+    "dc.date.issued",
+    "dcterms.issued",
+    "dcterms.created",
+    "dc.date.created",
+    "dc.date",
+    "date",
+    "pubdate",
+    "publishdate",
+    "publish-date",
+    "publish_date",
+    "article.published",
+    "cxenseparse:recs:publishtime",
+)
+#: Modified-time ``<meta>`` names.
+MODIFIED_META: tuple[str, ...] = (
+    "article:modified_time",
+    "article:modified:time",
+    "og:updated_time",
+    "datemodified",
+    "dcterms.modified",
+    "dc.date.modified",
+    "lastmod",
+    "last-modified",
+)
+#: schema.org types besides articles whose dates are the page's (a fact check's page).
+PAGE_DATE_TYPES: frozenset[str] = frozenset(
+    {"claimreview", "webpage", "itempage", "collectionpage", "liveblogposting"}
 )
 
 # --- images -----------------------------------------------------------------------------
