@@ -23,6 +23,7 @@ READ_MORE = re.compile(
 )
 #: A lead-in alone ("Also read", "Ayrıca"): read-more only when the rest is a link.
 READ_MORE_BARE = re.compile(rf"^\s*[\[【(]?\s*(?:{_LEAD_INS})[\]】)]?\s*", re.IGNORECASE)
+SOURCE_LABEL = re.compile(rf"\s*(?:{'|'.join(selectors.SOURCE_LEAD_INS)})\s*[:：]", re.IGNORECASE)
 SOURCE = re.compile(
     rf"^\s*(?:{'|'.join(selectors.SOURCE_LEAD_INS)})\s*[:：]\s*(.{{2,120}})$", re.IGNORECASE
 )
@@ -69,10 +70,23 @@ def read_more_links(block: etree._Element, page: Page) -> list[RelatedLink]:
     return out
 
 
+def _in_figure(node: etree._Element) -> bool:
+    return any(a.tag in ("figure", "figcaption") for a in node.iterancestors())
+
+
 def extract_source(page: Page) -> str | None:
-    """The "SOURCE: ..." line's value."""
-    for node in selectors.SOURCE_PREFIX(page.tree):
-        match = SOURCE.match(text_of(node))
-        if match:
-            return clean_or_none(match[1])
+    """The "SOURCE: ..." line's value: the first line starting with a source lead-in
+    (outside figures, where such lines are photo credits)."""
+    root = page.tree.find("body")
+    for label in (root if root is not None else page.tree).iter(*selectors.SOURCE_LABEL_TAGS):
+        if not (label.text and SOURCE_LABEL.match(label.text)) or _in_figure(label):
+            continue
+        node: etree._Element | None = label
+        for _ in range(3):
+            if node is None:
+                break
+            match = SOURCE.match(text_of(node))
+            if match:
+                return clean_or_none(match[1])
+            node = node.getparent()
     return None

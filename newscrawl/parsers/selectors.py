@@ -483,7 +483,6 @@ READ_MORE_LEAD_INS: tuple[str, ...] = (
 # --- source line ------------------------------------------------------------------------
 #: Lead-ins of the source / agency line ("SOURCE: TRTWorld and agencies").
 SOURCE_LEAD_INS: tuple[str, ...] = ("source", "sources", "quelle", "kaynak", "fuente", "fonte")
-SOURCE_PREFIX = _xp(
-    "//*[(self::p or self::div or self::span)"
-    " and re:test(normalize-space(.), '^(SOURCE|Source|Quelle|Kaynak|Fuente)\\s*:', '')]"
-)
+#: Elements whose own text may start a source line ("SOURCE:", "Kaynak:"); the line itself
+#: may be the element or one of its parents.
+SOURCE_LABEL_TAGS: tuple[str, ...] = ("p", "div", "span", "strong", "b", "em", "i", "li", "small")
