@@ -168,6 +168,14 @@ CASES = [
         [P1],
         id="source-and-read-more-lines-set-aside",
     ),
+    pytest.param(
+        page(
+            f"<article><p>{P1}</p><p><strong>A new timetable</strong></p><p>{P2}</p>"
+            "<p>Lifestyle</p><p>£120</p><h2>Most popular</h2></article>"
+        ),
+        [P1, "A new timetable", P2],
+        id="bold-subheading-kept-labels-and-trailing-heading-dropped",
+    ),
 ]
 
 

@@ -409,16 +409,60 @@ def _keeps_boiler(block: Block, allowed: set[etree._Element]) -> bool:
 
 @attrs.define
 class _Selection:
-    paragraphs: list[str] = attrs.field(factory=list)
+    kept: list[Block] = attrs.field(factory=list)
     links: list[RelatedLink] = attrs.field(factory=list)
     seen: set[str] = attrs.field(factory=set)
+    fallback: list[str] = attrs.field(factory=list)
 
-    def keep(self, text: str) -> None:
-        key = fold(text)
+    def keep(self, block: Block) -> None:
+        key = fold(block.text)
         if len(key) > 20 and key in self.seen:
             return
         self.seen.add(key)
-        self.paragraphs.append(text)
+        self.kept.append(block)
+
+    def paragraphs(self) -> list[str]:
+        return self.fallback or [b.text for b in prune(self.kept)]
+
+
+_SENTENCE_END = re.compile(r"[.!?…。！？:;\"”»“]\W*$")
+#: Lines shorter than this are labels (section names, prices, dates), unless they end a sentence.
+_MIN_LINE = 20
+#: A subheading must introduce at least one paragraph this long.
+_MIN_INTRODUCED = 40
+
+
+def _introduces_text(kept: list[Block], index: int) -> bool:
+    for block in kept[index + 1 :]:
+        if block.kind == "heading":
+            return False
+        if len(block.text) >= _MIN_INTRODUCED or block.kind in ("item", "quote"):
+            return True
+    return False
+
+
+def prune(kept: list[Block]) -> list[Block]:
+    """Drop what only makes sense as page furniture once the body is known: subheadings
+    that introduce no text, and short label lines that are no sentence (list items stay)."""
+    out = []
+    for index, block in enumerate(kept):
+        if block.kind == "heading" or _bold_only(block.owner):
+            if not _introduces_text(kept, index):
+                continue
+        elif block.kind == "text" and len(block.text) < _MIN_LINE:
+            if not _SENTENCE_END.search(block.text):
+                continue
+        out.append(block)
+    return out
+
+
+def _bold_only(node: etree._Element) -> bool:
+    """A paragraph that is one bold run: a subheading written as ``<p><strong>``."""
+    children = list(node)
+    if len(children) != 1 or (node.text and node.text.strip()):
+        return False
+    child = children[0]
+    return child.tag in ("strong", "b") and not (child.tail and child.tail.strip())
 
 
 def _outside_core(block: Block, following: Block | None, choice: Choice) -> bool:
@@ -449,9 +493,9 @@ def _select(blocks: list[Block], choice: Choice, page: Page) -> _Selection:
             continue
         if _skip_text(block):
             continue
-        if not out.paragraphs and _is_standfirst(block, following, descriptions):
+        if not out.kept and _is_standfirst(block, following, descriptions):
             continue
-        out.keep(block.text)
+        out.keep(block)
     return out
 
 
@@ -514,19 +558,19 @@ def _ld_paragraphs(text: str) -> list[str]:
 def _with_ld_guide(page: Page, blocks: list[Block], selection: _Selection) -> _Selection:
     """Re-choose the container when the DOM body is much shorter than ``articleBody``."""
     reference = _ld_body(page)
-    have = sum(len(p) for p in selection.paragraphs)
+    have = sum(len(p) for p in selection.paragraphs())
     if reference is None or have >= _LD_SHORTFALL * len(reference):
         return selection
     node = guided_container(blocks, reference)
     if node is not None:
         guided = _select(blocks, Choice(node, node), page)
-        if sum(len(p) for p in guided.paragraphs) > have:
+        if sum(len(p) for p in guided.paragraphs()) > have:
             return guided
         return selection
     if have >= _LD_FALLBACK * len(reference):
         return selection
     logger.debug("body of %s taken from JSON-LD articleBody", page.url)
-    return _Selection(paragraphs=_ld_paragraphs(reference), links=selection.links)
+    return _Selection(links=selection.links, fallback=_ld_paragraphs(reference))
 
 
 def extract_body(page: Page) -> Body:
@@ -538,7 +582,7 @@ def extract_body(page: Page) -> Body:
     if choice is None:
         logger.debug("no body container on %s", page.url)
         selection = _with_ld_guide(page, blocks, _Selection())
-        return Body(normalize_body("\n\n".join(selection.paragraphs)), [], None)
+        return Body(normalize_body("\n\n".join(selection.paragraphs())), [], None)
     selection = _with_ld_guide(page, blocks, _select(blocks, choice, page))
-    text = normalize_body("\n\n".join(selection.paragraphs))
+    text = normalize_body("\n\n".join(selection.paragraphs()))
     return Body(text, selection.links, choice.container)
