@@ -105,6 +105,10 @@ DOWNLOADER_MIDDLEWARES = {
     # state store: If-None-Match / If-Modified-Since; a 304 is "unchanged", not a reject
     "newscrawl.state_middleware.ConditionalRequestMiddleware": 590,
 }
+SPIDER_MIDDLEWARES = {
+    # a callback error costs one page: recorded as a parse_error reject
+    "newscrawl.middlewares.ParseErrorMiddleware": 40,
+}
 EXTENSIONS = {
     "newscrawl.extensions.RunReport": 500,
     # opens NEWSCRAWL_STATE for the pipelines and the conditional-request middleware

@@ -9,14 +9,19 @@ from pathlib import Path
 
 import pytest
 from scrapy import Request, Spider
-from scrapy.exceptions import DropItem, NotConfigured
+from scrapy.exceptions import CloseSpider, DropItem, NotConfigured
 from scrapy.http import HtmlResponse
 from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 
 from newscrawl.extensions import RecordJsonLinesExporter, RunReport, stem_paths
 from newscrawl.items import Article
-from newscrawl.middlewares import HostGuardMiddleware, OffsiteRequest, RetryAfterMiddleware
+from newscrawl.middlewares import (
+    HostGuardMiddleware,
+    OffsiteRequest,
+    ParseErrorMiddleware,
+    RetryAfterMiddleware,
+)
 from newscrawl.rejects import Reject, RejectItem, page_rejected
 
 
@@ -221,3 +226,20 @@ def test_record_exporter_writes_the_record_keys():
     line = buffer.getvalue().decode("utf-8")
     assert line.endswith("\n")
     assert json.loads(line) == Article(url="https://news.example/a", headline="H").to_dict()
+
+
+# --- parse errors -----------------------------------------------------------------------
+
+
+def test_callback_errors_become_parse_error_rejects(caplog):
+    crawler = _crawler()
+    middleware = build_from_crawler(ParseErrorMiddleware, crawler)
+    rejects = []
+    crawler.signals.connect(lambda reject: rejects.append(reject), signal=page_rejected, weak=False)
+    response = HtmlResponse("https://news.example/a", body=b"<html></html>")
+    assert middleware.process_spider_exception(response, ValueError("odd page")) == []
+    assert [(r.url, r.reason, r.detail) for r in rejects] == [
+        ("https://news.example/a", "parse_error", "ValueError: odd page")
+    ]
+    assert "error parsing https://news.example/a" in caplog.text
+    assert middleware.process_spider_exception(response, CloseSpider("enough")) is None
