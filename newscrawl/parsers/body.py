@@ -449,11 +449,15 @@ def prune(kept: list[Block]) -> list[Block]:
         if block.kind == "heading" or _bold_only(block.owner):
             if not _introduces_text(kept, index):
                 continue
-        elif block.kind == "text" and len(block.text) < _MIN_LINE:
-            if not _SENTENCE_END.search(block.text):
-                continue
+        elif _is_label(block):
+            continue
         out.append(block)
     return out
+
+
+def _is_label(block: Block) -> bool:
+    short = block.kind == "text" and len(block.text) < _MIN_LINE
+    return short and not _SENTENCE_END.search(block.text)
 
 
 def _bold_only(node: etree._Element) -> bool:
