@@ -171,7 +171,7 @@ class DedupPipeline:
         self.stats = stats
         self._urls: set[str] = set()
         self._hashes: dict[str, str] = {}
-        self._index = NearDupIndex(hasher.bands, hasher.num_perm) if hasher else None
+        self._index = NearDupIndex(hasher.bands, hasher.sketch_size) if hasher else None
         self._index_urls: list[str] = []
 
     @classmethod

@@ -8,7 +8,7 @@ import numpy as np
 import pytest
 
 from newscrawl.fingerprints import shingles
-from newscrawl.neardup import MinHasher, NearDupIndex, shingle_hashes, similarity
+from newscrawl.neardup import MinHasher, NearDupIndex, shingle_hashes, similarity, sketch_of
 
 WORDS = [f"word{i}" for i in range(3000)]
 
@@ -41,8 +41,8 @@ def test_fingerprints_are_stable_constants():
     fingerprint = MinHasher().fingerprint("The quick brown fox jumps over the lazy dog again.")
     assert fingerprint is not None
     assert fingerprint.bands[:2] == (-8573721664808661342, -3194728869113331357)
-    assert fingerprint.sketch[:4].hex() == "242a9dfb"
-    assert MinHasher().layout == "minhash-v1 perm=128 bands=16 shingle=5"
+    assert fingerprint.sketch[:4].hex() == "a4bdb7a8"
+    assert MinHasher().layout == "minhash-v1 perm=128 bands=16 shingle=5 sketch=4"
 
 
 def test_fingerprint_ignores_case_punctuation_and_layout():
@@ -108,14 +108,15 @@ def test_bulk_add_matches_one_by_one():
     sigs = hasher.signatures(np.arange(1, 301, dtype=np.uint64).reshape(30, 10) * 7919)
     keys = hasher.band_keys(sigs)
     bulk = NearDupIndex(merge_at=8, chunk=4)
-    bulk.add_arrays(keys, (sigs & 0xFF).astype(np.uint8))
+    bulk.add_arrays(keys, sketch_of(sigs))
     single = NearDupIndex(merge_at=8, chunk=4)
     for sig in sigs:
         single.add(hasher.fingerprint_of(sig))
     for n, sig in enumerate(sigs):
         fingerprint = hasher.fingerprint_of(sig)
         assert bulk.query(fingerprint, 0.99) == single.query(fingerprint, 0.99) == [(n, 1.0)]
-    assert bulk.nbytes == single.nbytes > 0
+    assert len(bulk) == len(single) == 30
+    assert bulk.nbytes > 0
 
 
 def test_batch_signatures_equal_single_signatures():

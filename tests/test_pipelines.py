@@ -105,8 +105,8 @@ def test_bad_settings_are_errors(tmp_path):
         build_from_crawler(NormalizePipeline, crawler_for(NEWSCRAWL_DEFAULT_TIMEZONE="Mars/Base"))
     with pytest.raises(NewscrawlError, match="THRESHOLD"):
         build_from_crawler(DedupPipeline, crawler_for(NEWSCRAWL_NEARDUP_THRESHOLD=1.5))
-    with pytest.raises(NewscrawlError, match="Redis"):
-        crawler_for(NEWSCRAWL_STATE="redis://127.0.0.1:6379/0")
+    with pytest.raises(NewscrawlError, match="unknown scheme"):
+        crawler_for(NEWSCRAWL_STATE="s3://bucket/state")
 
 
 # --- normalize and validate ---------------------------------------------------------------

@@ -220,7 +220,7 @@ def test_state_survives_reopening(tmp_path):
     second.close()
 
 
-@pytest.mark.parametrize("location", ["redis://localhost:6379/0", "rediss://h/1", "s3://b/k", " "])
+@pytest.mark.parametrize("location", ["s3://bucket/key", "http://ex.com/state", " ", ""])
 def test_locations_this_build_cannot_open(location):
     with pytest.raises(StateError):
         check_location(location)
