@@ -192,6 +192,12 @@ class RunReport:
                 k[len(prefix) :]: v for k, v in sorted(values.items()) if k.startswith(prefix)
             },
             "field_coverage": self.coverage_percent(),
+            # the pipelines' own counters (dedup/*, state/* incl. max_version, validate/*)
+            "counters": {
+                k.removeprefix("newscrawl/"): v
+                for k, v in sorted(values.items())
+                if k.startswith("newscrawl/")
+            },
             "output": self.output or None,
             "rejects_file": str(self.rejects_path) if self.rejects_path else None,
         }
