@@ -56,6 +56,8 @@ _BOILER_PARTS = _parts(selectors.BOILERPLATE_CLASS_PARTS)
 _STANDFIRST = _words(selectors.STANDFIRST_CLASS_WORDS)
 _BODY_PARTS = _parts(selectors.BODY_CLASS_PARTS)
 _BOILER_LINE = re.compile("|".join(f"(?:{p})" for p in selectors.BOILERPLATE_LINES))
+_LAYOUT_FLAG = re.compile(r"(?:^|\s)(?:has|with|without|no|show|hide|enable|disable)[-_]\S*")
+_ROOTS = frozenset({"html", "body", "main"})
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 #: Score passed from a block to its owner (index 0), the owner's parent (1), and so on.
@@ -97,10 +99,22 @@ def class_id(node: etree._Element) -> str:
 
 
 def is_boilerplate(node: etree._Element) -> bool:
-    """True for elements whose class or id says they are never article text."""
+    """True for elements whose class or id says they are never article text.
+
+    The page roots never are (their classes list page features), nor are layout flags
+    such as ``has-sidebar`` or ``without-comments``.
+
+    >>> import lxml.html
+    >>> is_boilerplate(lxml.html.fragment_fromstring("<div class='share-bar'></div>"))
+    True
+    >>> is_boilerplate(lxml.html.fragment_fromstring("<div class='page without-sidebar'></div>"))
+    False
+    """
     names = class_id(node)
-    if not names.strip():
+    if not names.strip() or node.tag in _ROOTS:
         return False
+    if _LAYOUT_FLAG.search(names):
+        names = _LAYOUT_FLAG.sub(" ", names)
     return bool(_BOILER_PARTS.search(names) or _BOILER_WORDS.search(names))
 
 
@@ -322,8 +336,10 @@ def _climb(
     """
     same: dict[etree._Element, list[float]] = {}
     other: dict[etree._Element, float] = {}
+    trusted = {best, *best.iterancestors()}
     for item in scored:
-        matches = item.block.boiler is None and _signature(item.block.owner) == signature
+        plain = item.block.boiler is None or item.block.boiler in trusted
+        matches = plain and _signature(item.block.owner) == signature
         for node in item.chain:
             if matches:
                 entry = same.setdefault(node, [0.0, 0.0])
@@ -443,16 +459,21 @@ def _introduces_text(kept: list[Block], index: int) -> bool:
 
 def prune(kept: list[Block]) -> list[Block]:
     """Drop what only makes sense as page furniture once the body is known: subheadings
-    that introduce no text, and short label lines that are no sentence (list items stay)."""
+    that introduce no text (unless they read as a sentence), and short label lines that are
+    no sentence (list items stay)."""
     out = []
     for index, block in enumerate(kept):
         if block.kind == "heading" or _bold_only(block.owner):
-            if not _introduces_text(kept, index):
+            if not (_introduces_text(kept, index) or _sentence_like(block.text)):
                 continue
         elif _is_label(block):
             continue
         out.append(block)
     return out
+
+
+def _sentence_like(text: str) -> bool:
+    return len(text) >= _MIN_INTRODUCED or bool(_SENTENCE_END.search(text))
 
 
 def _is_label(block: Block) -> bool:
