@@ -15,11 +15,15 @@ PARAGRAPH = (
     "The harbour authority said on Tuesday that the new ferry line would start in spring, "
     "linking the two islands with four daily crossings and cutting the journey to an hour. "
 )
+PARAGRAPH_2 = (
+    "Fares will be set by the regional council before the end of the year, and residents of "
+    "both islands will travel at half price during the first six months of service."
+)
 ARTICLE = f"""<!doctype html><html lang="en"><head><meta charset="utf-8">
 <title>Ferry line to link the islands - Harbour News</title></head><body>
 <nav><a href="/">Home</a></nav><article><h1>Ferry line to link the islands</h1>
 <p class="byline">By Mara Quint</p><time datetime="2026-11-20T08:30:00+01:00">20 Nov 2026</time>
-<p>{PARAGRAPH}</p><p>{PARAGRAPH}</p></article><footer>© Harbour News</footer></body></html>"""
+<p>{PARAGRAPH}</p><p>{PARAGRAPH_2}</p></article><footer>© Harbour News</footer></body></html>"""
 
 
 def run_cli(*args: str) -> subprocess.CompletedProcess[str]:
@@ -82,7 +86,7 @@ def test_scrape_fetches_over_http_and_follows_redirects(site):
     assert result.returncode == 0, result.stderr
     record = json.loads(result.stdout)
     assert record["url"] == site.url("/story.html")
-    assert record["word_count"] == 60  # two paragraphs of 30 words, counted by hand
+    assert record["word_count"] == 61  # paragraphs of 30 and 31 words, counted by hand
 
 
 def test_scrape_appends_to_output(site, tmp_path):
