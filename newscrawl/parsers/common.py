@@ -13,7 +13,7 @@ from newscrawl.parsers.structured import as_text
 from newscrawl.text import fold, normalize_space
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Sequence
+    from collections.abc import Callable, Iterable, Sequence
 
     import lxml.html
 
@@ -34,32 +34,39 @@ _BLOCK = frozenset(
 )  # fmt: skip
 
 
-def _collect_text(node: etree._Element, parts: list[str]) -> None:
+def _collect_text(
+    node: etree._Element, parts: list[str], skip: Callable[[etree._Element], bool] | None
+) -> None:
     block = node.tag in _BLOCK
     if block:
         parts.append(" ")
     if node.text:
         parts.append(node.text)
     for child in node:
-        if isinstance(child.tag, str) and child.tag not in _SKIP_TEXT:
-            _collect_text(child, parts)
+        if (
+            isinstance(child.tag, str)
+            and child.tag not in _SKIP_TEXT
+            and (skip is None or not skip(child))
+        ):
+            _collect_text(child, parts, skip)
         if child.tail:
             parts.append(child.tail)
     if block:
         parts.append(" ")
 
 
-def _element_text(root: etree._Element) -> str:
+def _element_text(root: etree._Element, skip: Callable[[etree._Element], bool] | None) -> str:
     parts: list[str] = []
-    _collect_text(root, parts)
+    _collect_text(root, parts, skip)
     return "".join(parts)
 
 
-def text_of(node: object) -> str:
+def text_of(node: object, skip: Callable[[etree._Element], bool] | None = None) -> str:
     """Whitespace-folded text of an element or attribute result.
 
     Inline markup joins without a space ("Kohberger<em>'s</em>"), block elements and
-    ``<br>`` are separated by one; scripts and styles give no text.
+    ``<br>`` are separated by one; scripts and styles give no text, nor do descendants
+    for which ``skip`` is true.
 
     >>> import lxml.html
     >>> text_of(lxml.html.fromstring("<h1>Foden<em>'s</em> day<br>out<script>x()</script></h1>"))
@@ -68,7 +75,7 @@ def text_of(node: object) -> str:
     if isinstance(node, str):
         return normalize_space(node)
     if isinstance(node, etree._Element):
-        return normalize_space(_element_text(node))
+        return normalize_space(_element_text(node, skip))
     return ""
 
 
@@ -113,9 +120,15 @@ def override_nodes(page: Page, field: str) -> Sequence[lxml.html.HtmlElement]:
 
 _WORD = re.compile(r"\w+")
 _TEASER_MAX_CHARS = 600
+_MEDIA = frozenset({"figure", "figcaption"})
+_FOREIGN_NEAR_MEDIA = re.compile(
+    r"(?:^|[\s_-])(?:" + "|".join(map(re.escape, selectors.FOREIGN_NEAR_WORDS)) + ")"
+)
 _FOREIGN_BLOCK = re.compile("|".join(map(re.escape, selectors.FOREIGN_BLOCK_WORDS)))
 _FOREIGN_NEAR = re.compile(
-    r"(?:^|[\s_-])(?:" + "|".join(map(re.escape, selectors.FOREIGN_NEAR_WORDS)) + ")"
+    r"(?:^|[\s_-])(?:"
+    + "|".join(map(re.escape, selectors.FOREIGN_NEAR_WORDS + selectors.MEDIA_NEAR_WORDS))
+    + ")"
 )
 #: Host labels that say nothing about the site ("www.news.example.com").
 _GENERIC_LABELS = frozenset({"www", "news", "online", "amp", "mobile", "edition", "com", "net"})
@@ -145,17 +158,18 @@ def site_keys(page: Page) -> list[str]:
     return [k for k in dict.fromkeys(keys) if len(k) >= 2]
 
 
-def is_foreign(node: etree._Element) -> bool:
+def is_foreign(node: etree._Element, media: bool = False) -> bool:
     """True for an element that belongs to something else than the article: a comment, a
     teaser of another story, a caption, a side box, a footer (its byline or date is not the
     article's)."""
     for depth, current in enumerate([node, *node.iterancestors()]):
-        if current.tag in selectors.NOT_ARTICLE_TAGS:
+        if current.tag in selectors.NOT_ARTICLE_TAGS and not (media and current.tag in _MEDIA):
             return True
         if current.tag in ("body", "html"):
             return False
         words = class_id(current)
-        if depth < 4 and (_FOREIGN_NEAR.search(words) or _is_teaser(current)):
+        near = _FOREIGN_NEAR_MEDIA if media else _FOREIGN_NEAR
+        if depth < 4 and (near.search(words) or _is_teaser(current)):
             return True
         if _FOREIGN_BLOCK.search(words) and not selectors.H1_INSIDE(current):
             return True

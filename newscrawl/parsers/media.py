@@ -1,4 +1,13 @@
-"""Images with captions and credits: figures in the article, JSON-LD/OpenGraph lead image."""
+"""Images of the article with their captions and credits, lead image first.
+
+An article image is an ``<img>`` (or ``<picture>`` source) of a real size that is not a
+logo, avatar, icon or ad, not in a teaser of another story, a side box or a footer.
+Its caption is the ``<figcaption>`` of its ``<figure>``, or a caption-like element
+(``caption``, ``legend``, ``subtitle``, ``info`` classes...) in the small block that holds
+the image and nothing else. The credit is the credit element in that block, or the tail
+of the caption ("Photo: AFP", "© Reuters", "(AP Photo/John Roe)", "/ dpa"). Structured
+or OpenGraph images are used only when the page shows none.
+"""
 
 from __future__ import annotations
 
@@ -7,35 +16,63 @@ from typing import TYPE_CHECKING
 
 from newscrawl.items import Image
 from newscrawl.parsers import selectors
-from newscrawl.parsers.common import text_of
+from newscrawl.parsers.common import class_id, is_foreign, text_of
 from newscrawl.parsers.structured import as_list, as_text
 from newscrawl.text import clean_or_none, normalize_space
 from newscrawl.urls import absolutize
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
+    from lxml import etree
+
     from newscrawl.parsers.page import Page
 
-if TYPE_CHECKING:
-    import lxml.html
 
+def _words(words: tuple[str, ...]) -> re.Pattern[str]:
+    """Class/id words at a word start: ``caption`` matches "image-caption__text"."""
+    return re.compile(r"(?:^|[\s_-])(?:" + "|".join(map(re.escape, words)) + ")")
+
+
+_CAPTION = _words(selectors.IMAGE_CAPTION_WORDS)
+_CAPTION_LOOSE = _words(selectors.IMAGE_CAPTION_LOOSE_WORDS)
+_CREDIT = _words(selectors.IMAGE_CREDIT_WORDS)
+_SKIP_IMAGE = _words(selectors.IMAGE_SKIP_WORDS)
+_HIDDEN = _words(selectors.HIDDEN_WORDS)
+_CAPTION_NOISE = _words(selectors.CAPTION_NOISE_WORDS)
+_CREDIT_LABEL = (
+    r"(?:photo(?:graph)?s?|foto(?:s|grafie|ğraf)?|picture|image|bild(?:quelle)?|credit"
+    r"|quelle|source|fuente|crédit|copyright|©)"
+)
+#: "caption. Photo: AFP" / "caption © Reuters" / "caption (AP Photo/John Roe)" / "caption / dpa".
 _CREDIT_TAIL = re.compile(
-    r"\s*(?:[/|]\s*|\(\s*|\b(?:photo|foto|picture|image|bild|credit|fotoğraf)s?\s*:\s*|©\s*)"
-    r"([^/|()]{2,80}?)\s*\)?\s*$",
+    r"(?:\s*\(\s*(?P<paren>(?:[^()]*?\bphoto\b[^()]*|[^()]*?/[^()]*))\s*\)"
+    rf"|\s*(?<![\w])(?:{_CREDIT_LABEL})\s*[:：]?\s*(?P<label>[^:：]{{2,80}}?)"
+    r"|\s+[/|]\s*(?P<slash>[^/|]{2,60}?))\s*$",
     re.IGNORECASE,
 )
-_CREDIT_PREFIX = re.compile(
-    r"^\s*(?:photo|foto|picture|image|bild|credit|quelle|©)\s*:?\s*", re.IGNORECASE
-)
-_SRC_ATTRS = ("src", "data-src", "data-original", "data-lazy-src", "data-srcset", "srcset")
+_CREDIT_PREFIX = re.compile(rf"^\s*{_CREDIT_LABEL}\s*[:：.]?\s*", re.IGNORECASE)
+#: Attributes that may hold the image file: ``src``, ``srcset`` and lazy-loading variants.
+_SRC_ATTR = re.compile(r"^(?:src|srcset|data-[\w-]*(?:src|srcset|original|lazy[\w-]*))$")
+_PLACEHOLDER = re.compile(r"^data:|placeholder|blank\.|spacer|1x1|pixel\.", re.IGNORECASE)
+_MIN_SIDE = 100
+_MAX_DEPTH = 8
+_MIN_TEXT_CAPTION = 10
+_MIN_CAPTION_WORDS = 4
+_MAX_TEXT_CAPTION = 400
+_MAX_BLOCK_TEXT = 800
+_PAGE_BLOCKS = frozenset({"article", "main", "body", "html", "section"})
 
 
 def split_credit(caption: str) -> tuple[str | None, str | None]:
-    """Split "caption / Credit", "caption (Photo: Credit)", "caption © Credit".
+    """Split a caption from the credit printed at its end.
 
     >>> split_credit("A burnt tank in Jabrayil, December 7, 2020. / Reuters")
     ('A burnt tank in Jabrayil, December 7, 2020.', 'Reuters')
-    >>> split_credit("Crowds in Ankara. Photo: AFP")
-    ('Crowds in Ankara.', 'AFP')
+    >>> split_credit("A snow plough near Žabljak. Photo: Vesna Kovač/Atlas News")
+    ('A snow plough near Žabljak.', 'Vesna Kovač/Atlas News')
+    >>> split_credit("A boat is lowered into the water. (AP Photo/John Roe)")
+    ('A boat is lowered into the water.', 'AP Photo/John Roe')
     >>> split_credit("Crowds in Ankara.")
     ('Crowds in Ankara.', None)
     """
@@ -43,57 +80,175 @@ def split_credit(caption: str) -> tuple[str | None, str | None]:
     match = _CREDIT_TAIL.search(text)
     if not match or match.start() == 0:
         return (text or None), None
-    return (clean_or_none(text[: match.start()]), clean_or_none(match[1]))
+    credit = match["paren"] or match["label"] or match["slash"]
+    return clean_or_none(text[: match.start()]), clean_or_none(credit)
 
 
-def _img_url(img: object, base: str) -> str | None:
-    get = getattr(img, "get", None)
-    if get is None:
-        return None
-    for attr in _SRC_ATTRS:
-        value = get(attr)
-        if value and not value.startswith("data:"):
-            return absolutize(value.strip().split(",")[0].split(" ")[0], base)
+def _side(node: etree._Element, attr: str) -> int | None:
+    value = (node.get(attr) or "").strip().removesuffix("px")
+    return int(value) if value.isdigit() else None
+
+
+def image_url(img: etree._Element, base: str) -> str | None:
+    """The image file of an ``<img>``: ``src`` unless it is a placeholder, then the lazy
+    loading attributes (``data-src``, ``data-lazyload-srcset``...), then a ``<picture>``'s
+    first source."""
+    candidates = [(str(k), str(v)) for k, v in img.items() if _SRC_ATTR.search(str(k))]
+    candidates.sort(key=lambda item: item[0] != "src")
+    parent = img.getparent()
+    if parent is not None and parent.tag == "picture":
+        candidates += [("srcset", s.get("srcset") or "") for s in parent.iter("source")]
+    for name, raw in candidates:
+        value = raw.strip()
+        if value and not _PLACEHOLDER.search(value):
+            if name.endswith("srcset"):
+                value = value.split(", ")[0].split(" ")[0]
+            return absolutize(value, base)
     return None
 
 
-def _figure_image(figure: lxml.html.HtmlElement, base: str) -> Image | None:
-    imgs = selectors.IMG(figure)
-    url = _img_url(imgs[0], base) if imgs else None
+def _is_article_image(img: etree._Element, url: str | None) -> bool:
     if not url:
-        return None
-    caps = selectors.FIGCAPTION(figure)
-    caption_text = text_of(caps[0]) if caps else ""
-    credit_nodes = selectors.CREDIT_PARTS(caps[0]) if caps else []
-    credit = text_of(credit_nodes[0]) if credit_nodes else None
+        return False
+    width, height = _side(img, "width"), _side(img, "height")
+    if (width is not None and width < _MIN_SIDE) or (height is not None and height < _MIN_SIDE):
+        return False
+    for current in (img, *list(img.iterancestors())[:3]):
+        if current.tag != "a" and _SKIP_IMAGE.search(class_id(current)):
+            return False
+    if _SKIP_IMAGE.search(url.rsplit("/", 1)[-1].lower()):
+        return False
+    return not _links_elsewhere(img) and not is_foreign(img, media=True)
+
+
+def _links_elsewhere(img: etree._Element) -> bool:
+    """True for an image in a teaser: a link to another page that also carries a title."""
+    for anchor in img.iterancestors("a"):
+        href = (anchor.get("href") or "").split("?")[0].lower()
+        if not href or href.startswith("#") or selectors.IMAGE_FILE.search(href):
+            return False
+        return len(text_of(anchor)) > 0
+    return False
+
+
+def _container(img: etree._Element) -> etree._Element | None:
+    """The block holding this image's caption: its ``<figure>`` when the caption is in
+    it, else the nearest of its ancestors with a caption that hold no other image and
+    little text; the figure (for a credit) when there is no caption."""
+    figure = next((a for a in list(img.iterancestors())[:_MAX_DEPTH] if a.tag == "figure"), None)
+    for depth, block in enumerate(img.iterancestors()):
+        if depth >= _MAX_DEPTH or block.tag in _PAGE_BLOCKS or not _small_block(block):
+            break
+        if _caption_node(block) is not None:
+            return block
+    return figure if figure is not None else _text_block(img)
+
+
+def _looks_like_caption(text: str) -> bool:
+    """A sentence-like text, not a control label ("View 6 Images", "Menü", "Log In")."""
+    if not _MIN_TEXT_CAPTION <= len(text) <= _MAX_TEXT_CAPTION:
+        return False
+    return len(text.split()) >= _MIN_CAPTION_WORDS or (not text.isascii() and len(text) >= 12)
+
+
+def _text_block(img: etree._Element) -> etree._Element | None:
+    """Without caption markup: the smallest block around the image that also prints a
+    short text (the caption printed under a picture in an unnamed element)."""
+    for depth, block in enumerate(img.iterancestors()):
+        if depth >= 3 or block.tag in _PAGE_BLOCKS or block.tag in ("a", "p", "li"):
+            return None
+        if not _small_block(block):
+            return None
+        text = text_of(block)
+        if text:
+            return block if _looks_like_caption(text) else None
+    return None
+
+
+def _small_block(block: etree._Element) -> bool:
+    images = [
+        i for i in block.iter("img") if not any(a.tag == "noscript" for a in i.iterancestors())
+    ]
+    return len(images) <= 1 and len(text_of(block)) <= _MAX_BLOCK_TEXT
+
+
+def _caption_node(block: etree._Element) -> etree._Element | None:
+    """The element printing the caption: a ``<figcaption>``, else a caption-classed
+    element ("caption", "legend"...), else a loosely named one ("info", "text")."""
+    for node in block.iter("figcaption"):
+        return node
+    for words in (_CAPTION, _CAPTION_LOOSE):
+        for node in block.iter():
+            if node is block or not words.search(class_id(node)) or _has_image(node):
+                continue
+            text = text_of(node, skip=_hidden_or_credit)
+            if text and (words is _CAPTION or _looks_like_caption(text)):
+                return node
+    return None
+
+
+def _has_image(node: etree._Element) -> bool:
+    return any(True for _ in node.iter("img"))
+
+
+def _hidden_or_credit(node: etree._Element) -> bool:
+    words = class_id(node)
+    return bool(_HIDDEN.search(words) or _CREDIT.search(words) or _CAPTION_NOISE.search(words))
+
+
+def _credit_node(block: etree._Element) -> etree._Element | None:
+    for node in block.iter():
+        words = class_id(node)
+        if node is not block and _CREDIT.search(words) and not _HIDDEN.search(words):
+            return node
+    return None
+
+
+def _caption_and_credit(block: etree._Element | None) -> tuple[str | None, str | None]:
+    if block is None:
+        return None, None
+    node = _caption_node(block)
+    if node is None and block.tag != "figure":
+        node = block
+    text = text_of(node, skip=_hidden_or_credit) if node is not None else ""
+    credit_node = _credit_node(block)
+    credit = text_of(credit_node, skip=lambda n: bool(_HIDDEN.search(class_id(n))))
+    credit = _CREDIT_PREFIX.sub("", credit) if credit_node is not None else ""
     if credit:
-        caption_text = normalize_space(caption_text.replace(credit, ""))
-        credit = _CREDIT_PREFIX.sub("", credit) or None
-        caption = clean_or_none(caption_text)
-    else:
-        caption, credit = split_credit(caption_text) if caption_text else (None, None)
-    alt = clean_or_none(imgs[0].get("alt"))
-    return Image(url=url, caption=caption, credit=credit, alt=alt)
+        return clean_or_none(text), clean_or_none(credit)
+    return split_credit(text) if text else (None, None)
 
 
-def _lead_from_metadata(page: Page) -> str | None:
+def _article_images(page: Page) -> Iterator[Image]:
+    seen: set[str] = set()
+    for img in page.tree.iter("img"):
+        url = image_url(img, page.url)
+        if not url or url in seen or not _is_article_image(img, url):
+            continue
+        seen.add(url)
+        caption, credit = _caption_and_credit(_container(img))
+        title = normalize_space(img.get("title"))
+        if caption is None and _looks_like_caption(title):
+            caption, title_credit = split_credit(title)
+            credit = credit or title_credit
+        yield Image(url=url, caption=caption, credit=credit, alt=clean_or_none(img.get("alt")))
+
+
+def _lead_from_metadata(page: Page) -> Image | None:
     for value in as_list(page.ld.get("image")):
         url = as_text(value.get("url") if isinstance(value, dict) else value)
         if url:
-            return absolutize(url, page.url)
-    return absolutize(page.meta_first("og:image", "twitter:image"), page.url)
+            return Image(url=absolutize(url, page.url) or url)
+    url = absolutize(page.meta_first("og:image", "twitter:image"), page.url)
+    alt = clean_or_none(page.meta_first("og:image:alt", "twitter:image:alt"))
+    return Image(url=url, alt=alt) if url else None
 
 
 def extract_images(page: Page) -> list[Image]:
-    """Images of the article, lead first, each once."""
-    images: list[Image] = []
-    seen: set[str] = set()
-    for figure in selectors.FIGURES(page.tree):
-        image = _figure_image(figure, page.url)
-        if image and image.url not in seen:
-            seen.add(image.url)
-            images.append(image)
-    lead = _lead_from_metadata(page)
-    if lead and lead not in seen:
-        images.insert(0, Image(url=lead))
+    """Images of the article, lead first, each once; the structured/OpenGraph image only
+    when the page shows none."""
+    images = list(_article_images(page))
+    if not images:
+        lead = _lead_from_metadata(page)
+        images = [lead] if lead else []
     return images

@@ -6,6 +6,7 @@ in front of these (see ``newscrawl.sites``); nothing here names a publisher.
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING, cast
 
 from lxml import etree
@@ -126,7 +127,7 @@ FOREIGN_BLOCK_WORDS: tuple[str, ...] = (
     "popular",
     "trending",
 )
-#: Class/id words near a byline (up to 3 levels) that make it a caption or side box.
+#: Class/id words near an element (up to 3 levels) that make it part of a side box.
 FOREIGN_NEAR_WORDS: tuple[str, ...] = (
     "newsletter",
     "sidebar",
@@ -134,12 +135,9 @@ FOREIGN_NEAR_WORDS: tuple[str, ...] = (
     "more-from",
     "read-more",
     "readmore",
-    "caption",
-    "image",
-    "photo",
-    "media",
-    "credit",
 )
+#: ... or part of an image block (a byline or date there is a caption's or credit's).
+MEDIA_NEAR_WORDS: tuple[str, ...] = ("caption", "image", "photo", "media", "credit")
 
 # --- dates ------------------------------------------------------------------------------
 #: Class/id words of elements that may print a date (matched in one Python pass over the
@@ -187,11 +185,80 @@ PAGE_DATE_TYPES: frozenset[str] = frozenset(
 )
 
 # --- images -----------------------------------------------------------------------------
-FIGURES = _xp("//figure[.//img or .//picture or .//source]")
-FIGCAPTION = _xp(".//figcaption")
-CAPTION_PARTS = _xp(f".//*[{_class_has('caption', 'description', 'text')}][not(*)]")
-CREDIT_PARTS = _xp(f".//*[{_class_has('credit', 'copyright', 'source', 'author', 'byline')}]")
-IMG = _xp(".//img")
+# Class/id words, matched at a word start ("caption" matches "image-caption__text").
+#: Elements holding an image's caption.
+IMAGE_CAPTION_WORDS: tuple[str, ...] = (
+    "caption",
+    "figcaption",
+    "legend",
+    "subtitle",
+    "bildunterschrift",
+    "bildtext",
+    "bu",
+    "infotext",
+    "img-info",
+    "image-info",
+    "imageinfo",
+)
+#: ... then, when none of those is there, loosely named elements in the image's block.
+IMAGE_CAPTION_LOOSE_WORDS: tuple[str, ...] = ("description", "desc", "info", "text", "title")
+#: Elements holding an image's credit.
+IMAGE_CREDIT_WORDS: tuple[str, ...] = (
+    "credit",
+    "copyright",
+    "photographer",
+    "source",
+    "quelle",
+    "author",
+    "byline",
+    "rights",
+    "fotograf",
+)
+#: Images that are not article images: logos, avatars, icons, ads, tracking pixels.
+IMAGE_SKIP_WORDS: tuple[str, ...] = (
+    "logo",
+    "avatar",
+    "icon",
+    "sprite",
+    "emoji",
+    "badge",
+    "author",
+    "profile",
+    "advert",
+    "ad-",
+    "ads",
+    "banner",
+    "sponsor",
+    "pixel",
+    "tracking",
+    "gravatar",
+    "thumb-author",
+)
+#: Screen-reader-only labels ("Image caption", "Credit...") that are not printed text.
+HIDDEN_WORDS: tuple[str, ...] = (
+    "off-screen",
+    "offscreen",
+    "sr-only",
+    "visually-hidden",
+    "visuallyhidden",
+    "screen-reader",
+    "screenreader",
+    "a11y",
+    "hidden",
+)
+#: Controls inside a caption ("Acquire Licensing Rights", "Enlarge").
+CAPTION_NOISE_WORDS: tuple[str, ...] = (
+    "license",
+    "licensing",
+    "share",
+    "button",
+    "expand",
+    "enlarge",
+    "zoom",
+    "fullscreen",
+)
+#: A link to an image file (an image linked to itself is not a teaser).
+IMAGE_FILE = re.compile(r"\.(?:jpe?g|png|gif|webp|avif)$")
 
 # --- body -------------------------------------------------------------------------------
 # The body walker (parsers/body.py) reads these as plain data: tag names and class words,
