@@ -9,6 +9,8 @@ import pytest
 
 from newscrawl.server import SiteServer
 
+pytest_plugins = ("tests.redis_server",)  # redis_server / redis_url fixtures (distributed mode)
+
 ROOT = Path(__file__).resolve().parent.parent
 FIXTURES = ROOT / "fixtures"
 DATASETS = Path(os.environ.get("NEWSCRAWL_DATASETS", ROOT.parent / "shared" / "datasets"))

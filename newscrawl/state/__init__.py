@@ -1,8 +1,9 @@
 """State across runs: the store interface, the SQLite store and the crawl extension.
 
 ``open_store(location)`` opens the store a ``--state`` / ``NEWSCRAWL_STATE`` value names:
-a SQLite file path (created when missing). ``redis://`` locations belong to the
-distributed mode and are refused here with a :class:`~newscrawl.errors.StateError`.
+a SQLite file path (created when missing), or a ``redis://HOST:PORT/DB?crawl=NAME``
+URL (``rediss://``, ``unix://`` too): the store shared by the workers of a distributed
+crawl (:class:`~newscrawl.state.redis.RedisStore`).
 """
 
 from __future__ import annotations
@@ -16,6 +17,8 @@ from newscrawl.state.base import (
     StateStore,
     Validators,
 )
+from newscrawl.state.redis import SCHEMES as REDIS_SCHEMES
+from newscrawl.state.redis import RedisLocation, RedisStore
 from newscrawl.state.sqlite import SQLiteStore
 
 __all__ = [
@@ -23,39 +26,51 @@ __all__ = [
     "NearMatch",
     "PageState",
     "Reconciled",
+    "RedisStore",
     "SQLiteStore",
     "StateStore",
     "Validators",
     "check_location",
+    "is_redis",
     "open_store",
 ]
 
-_REMOTE_SCHEMES = ("redis://", "rediss://", "unix://")
+
+def is_redis(location: str) -> bool:
+    """Whether ``location`` names a Redis store.
+
+    >>> is_redis("redis://localhost:6379/0?crawl=news"), is_redis("runs/state.sqlite")
+    (True, False)
+    """
+    return location.strip().startswith(REDIS_SCHEMES)
 
 
 def check_location(location: str) -> str:
-    """The location, stripped; a :class:`StateError` when it cannot name a store here.
+    """The location, stripped; a :class:`StateError` when it cannot name a store.
 
     >>> check_location(" runs/state.sqlite ")
     'runs/state.sqlite'
-    >>> check_location("redis://localhost:6379/0")
+    >>> check_location("redis://localhost:6379/0?crawl=a b")
     Traceback (most recent call last):
     ...
-    newscrawl.errors.StateError: state redis://localhost:6379/0: a Redis state store needs the distributed mode (--redis), which is not available in this build; give a SQLite file path
+    newscrawl.errors.StateError: crawl name 'a b': use letters, digits and ._+- (at most 100)
     """
     location = location.strip()
     if not location:
-        raise StateError("state: empty location (give a SQLite file path)")
-    if location.startswith(_REMOTE_SCHEMES):
-        raise StateError(
-            f"state {location}: a Redis state store needs the distributed mode (--redis),"
-            " which is not available in this build; give a SQLite file path"
-        )
+        raise StateError("state: empty location (give a SQLite file path or a redis:// URL)")
+    if is_redis(location):
+        RedisLocation.parse(location)
+        return location
     if "://" in location:
-        raise StateError(f"state {location}: unknown scheme (give a SQLite file path)")
+        raise StateError(
+            f"state {location}: unknown scheme (give a SQLite file path or a redis:// URL)"
+        )
     return location
 
 
 def open_store(location: str) -> StateStore:
     """Open the store at ``location`` (see :func:`check_location`)."""
-    return SQLiteStore.open(check_location(location))
+    location = check_location(location)
+    if is_redis(location):
+        return RedisStore.open(location)
+    return SQLiteStore.open(location)
