@@ -7,7 +7,8 @@ special behaviour (data only)::
      "/broken": {"status": 500},
      "/slow/": {"delay": 0.5, "prefix": true}}
 
-A route may also name a ``file`` to serve and extra ``headers``. The server runs in a
+A route may also name a ``file`` to serve and extra ``headers``; a route with an ``ETag``
+or ``Last-Modified`` header answers a matching conditional GET with ``304``. The server runs in a
 background thread: ``with SiteServer(folder) as server: server.url("/sitemap.xml")``.
 """
 
@@ -23,6 +24,7 @@ from typing import TYPE_CHECKING, Any, Self
 from urllib.parse import unquote, urlsplit
 
 if TYPE_CHECKING:
+    from email.message import Message
     from pathlib import Path
 
 logger = logging.getLogger(__name__)
@@ -64,6 +66,8 @@ class _Handler(BaseHTTPRequestHandler):
         file = self.server.file_for(str(route.get("file", path)))
         if status == 200 and file is None:
             status = 404
+        if status == 200 and _not_modified(self.headers, headers):
+            status = 304
         if status == 200 and file is not None:
             body = file.read_bytes()
             headers.setdefault("Content-Type", _content_type(file))
@@ -77,6 +81,14 @@ class _Handler(BaseHTTPRequestHandler):
         self.end_headers()
         if not head:
             self.wfile.write(body)
+
+
+def _not_modified(request: Message, response: dict[str, str]) -> bool:
+    """A conditional GET matching the route's ``ETag`` or ``Last-Modified`` header."""
+    etag, modified = response.get("ETag"), response.get("Last-Modified")
+    return bool(etag and request.get("If-None-Match") == etag) or bool(
+        modified and request.get("If-Modified-Since") == modified
+    )
 
 
 def _content_type(file: Path) -> str:
