@@ -184,7 +184,12 @@ def _is_teaser(node: etree._Element) -> bool:
 
 
 _MARK_WORDS = re.compile(
-    "|".join(map(re.escape, selectors.BYLINE_CLASS_WORDS + selectors.DATE_CLASS_WORDS))
+    "|".join(
+        map(
+            re.escape,
+            selectors.BYLINE_CLASS_WORDS + selectors.DATE_CLASS_WORDS + selectors.PAGE_CLASS_WORDS,
+        )
+    )
 )
 
 

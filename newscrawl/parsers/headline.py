@@ -14,12 +14,14 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from newscrawl.parsers import selectors
-from newscrawl.parsers.common import override_texts, text_of
+from newscrawl.parsers.common import class_id, override_texts, text_of
 from newscrawl.parsers.structured import as_list, as_text
 from newscrawl.text import fold, normalize_space
 
 if TYPE_CHECKING:
     from collections.abc import Iterable
+
+    from lxml import etree
 
     from newscrawl.parsers.page import Page
 
@@ -29,6 +31,10 @@ _KICKER_END = re.compile(r"\S\s*(?:[:|–—-]|\s-)\s+$")
 _SUFFIX_PARTS = re.compile(r"\s*[|｜ㅣ–—·•]\s*|\s+-\s+|^-")
 #: " | Anything short" at the end of a <title> (used when no site name is known).
 _GENERIC_SUFFIX = re.compile(r"(?<=\S{3})\s+[|–—·•]\s+(?:\S+\s?){1,4}$")
+#: Class words of a kicker printed inside the headline element ("Dachzeile", overline).
+_KICKER = re.compile(
+    r"(?:^|[\s_-])(?:" + "|".join(map(re.escape, selectors.KICKER_CLASS_WORDS)) + ")"
+)
 _WORD = re.compile(r"\w+")
 _MIN_HEADLINE = 3
 
@@ -102,11 +108,17 @@ def _shares_words(text: str, others: list[str]) -> bool:
     return any(len(words & set(_WORD.findall(fold(o)))) * 2 >= min(len(words), 4) for o in others)
 
 
+def _is_kicker(node: etree._Element) -> bool:
+    return bool(_KICKER.search(class_id(node)))
+
+
 def _visible_h1(page: Page, others: list[str], names: list[str]) -> str:
+    """The printed headline, without a kicker element inside it ("Verkehrswende")."""
     for expression in selectors.HEADLINE:
         for node in expression(page.tree):
-            text = clean_title(text_of(node), names)
-            if _MIN_HEADLINE <= len(text) <= 300 and _shares_words(text, others):
+            whole = clean_title(text_of(node), names)
+            text = clean_title(text_of(node, skip=_is_kicker).strip(" :|–—-"), names) or whole
+            if _MIN_HEADLINE <= len(text) <= 300 and _shares_words(whole, others):
                 return text
     return ""
 

@@ -2,40 +2,80 @@
 
 from __future__ import annotations
 
+import html
 import re
 from typing import TYPE_CHECKING
+from urllib.parse import urlsplit
 
 from newscrawl.parsers import selectors
-from newscrawl.parsers.common import override_texts
+from newscrawl.parsers.common import class_id, is_foreign, override_texts, text_of
 from newscrawl.parsers.structured import as_list, as_text
 from newscrawl.text import clean_or_none, dedupe, normalize_space
 from newscrawl.urls import absolutize, canonical_url, same_site
 
 if TYPE_CHECKING:
+    from lxml import etree
+
     from newscrawl.parsers.page import Page
 
 _LANG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
 _TAG_SPLIT = re.compile(r"\s*[,;]\s*")
+_TITLE_SEPARATOR = re.compile(r"\s+[|–—·•-]\s+|\s*[|｜]\s*")
+_MAX_LABEL = 40
+_MIN_STANDFIRST = 30
+_MAX_STANDFIRST = 600
+
+
+def _words(words: tuple[str, ...]) -> re.Pattern[str]:
+    return re.compile(r"(?:^|[\s_-])(?:" + "|".join(map(re.escape, words)) + ")")
+
+
+_STANDFIRST = _words(selectors.DESCRIPTION_CLASS_WORDS)
+_LOGO = _words(("logo",))
+_BREADCRUMB = re.compile("breadcrumb")
 
 
 def extract_description(page: Page) -> str | None:
-    """Standfirst / summary: profile -> JSON-LD -> OpenGraph -> meta description."""
+    """Standfirst / summary: profile -> JSON-LD -> OpenGraph -> meta description -> the
+    standfirst printed under the headline."""
     for text in override_texts(page, "description"):
         return text
     return clean_or_none(
-        as_text(page.ld.get("description"))
-        or page.meta_first(
-            "og:description",
-            "description",
-            "twitter:description",
-            "dc.description",
-            "dcterms.description",
+        html.unescape(
+            as_text(page.ld.get("description"))
+            or page.meta_first(
+                "og:description",
+                "description",
+                "twitter:description",
+                "dc.description",
+                "dcterms.description",
+            )
+            or ""
         )
+        or _visible_standfirst(page)
     )
 
 
+def _headline_node(page: Page) -> etree._Element | None:
+    return next((n for n in page.marked if n.tag == "h1" and not is_foreign(n)), None)
+
+
+def _visible_standfirst(page: Page) -> str | None:
+    """The lead printed right after the headline (a standfirst/intro-classed element)."""
+    h1 = _headline_node(page)
+    if h1 is None:
+        return None
+    for node in selectors.AFTER_HEADLINE(h1):
+        if _STANDFIRST.search(class_id(node)) and not is_foreign(node):
+            text = text_of(node)
+            if _MIN_STANDFIRST <= len(text) <= _MAX_STANDFIRST:
+                return text
+    return None
+
+
 def extract_section(page: Page) -> str | None:
-    """Section / category: profile -> JSON-LD ``articleSection`` -> ``article:section``."""
+    """Section / category: profile -> JSON-LD ``articleSection`` -> section meta -> the
+    section label printed above the headline -> the last breadcrumb."""
     for text in override_texts(page, "section"):
         return text
     return clean_or_none(
@@ -48,7 +88,52 @@ def extract_section(page: Page) -> str | None:
             "dc.subject",
             "category",
         )
+        or _section_label(page)
+        or _breadcrumb_section(page)
     )
+
+
+def _section_label(page: Page) -> str | None:
+    """A short same-site link just above the headline, in its block ("World", "Metro")."""
+    h1 = _headline_node(page)
+    scope = h1
+    for _ in range(2):
+        if scope is not None:
+            scope = scope.getparent()
+    if h1 is None or scope is None:
+        return None
+    for link in reversed(selectors.LINKS_BEFORE_HEADLINE(h1)):
+        if scope not in link.iterancestors() or is_foreign(link):
+            continue
+        text = text_of(link)
+        url = absolutize(link.get("href"), page.url)
+        if _short_label(text) and url and same_site(url, page.url):
+            return text
+    return None
+
+
+def _short_label(text: str) -> bool:
+    return (
+        2 <= len(text) <= _MAX_LABEL
+        and len(text.split()) <= 3
+        and not any(c.isdigit() for c in text)
+    )
+
+
+def _breadcrumb_section(page: Page) -> str | None:
+    """The deepest linked breadcrumb item that is not the home page."""
+    trail = next((n for n in page.marked if _BREADCRUMB.search(class_id(n))), None)
+    if trail is None:
+        return None
+    labels: list[str] = []
+    for link in selectors.LINKS(trail):
+        url = absolutize(link.get("href"), page.url)
+        if not url or urlsplit(url).path.strip("/") == "":
+            continue
+        text = text_of(link)
+        if _short_label(text):
+            labels.append(text)
+    return labels[-1] if labels else None
 
 
 def extract_tags(page: Page) -> list[str]:
@@ -104,13 +189,46 @@ def extract_language(page: Page) -> str | None:
 
 
 def extract_site_name(page: Page) -> str | None:
-    """Publication name: ``og:site_name`` -> JSON-LD publisher -> application-name."""
+    """Publication name: ``og:site_name`` -> JSON-LD publisher -> application-name ->
+    the logo's text -> the ``<title>``'s suffix."""
     publisher = page.ld.get("publisher")
     return clean_or_none(
         page.meta_first("og:site_name")
         or (as_text(publisher) if publisher else None)
-        or page.meta_first("application-name", "apple-mobile-web-app-title", "twitter:site")
+        or page.meta_first("application-name", "apple-mobile-web-app-title")
+        or _logo_name(page)
+        or _title_suffix(page)
     )
+
+
+def _logo_name(page: Page) -> str | None:
+    """The alt text (or hidden label) of the site logo, outside the footer."""
+    for node in page.marked:
+        if not _LOGO.search(class_id(node)) or is_foreign(node):
+            continue
+        for img in node.iter("img"):
+            alt = normalize_space(img.get("alt"))
+            if _site_label(alt):
+                return alt
+        label = normalize_space(node.get("title") or node.get("aria-label") or text_of(node))
+        if _site_label(label):
+            return label
+    return None
+
+
+def _site_label(text: str) -> bool:
+    return 2 <= len(text) <= _MAX_LABEL and len(text.split()) <= 5
+
+
+def _title_suffix(page: Page) -> str | None:
+    """ "Headline - Site" -> "Site" (the last short part of the ``<title>``)."""
+    titles = selectors.TITLE(page.tree)
+    title = text_of(titles[0]) if titles else ""
+    parts = _TITLE_SEPARATOR.split(title)
+    if len(parts) < 2:
+        return None
+    last = parts[-1].strip()
+    return last if _site_label(last) and len(last) < len(title) / 2 else None
 
 
 def extract_canonical(page: Page) -> str:

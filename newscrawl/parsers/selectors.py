@@ -64,6 +64,35 @@ CANONICAL = _xp("//link[translate(@rel, 'CANONICAL', 'canonical')='canonical']/@
 HTML_LANG = _xp("/html/@lang | /html/@xml:lang")
 TITLE = _xp("//head/title")
 
+# --- page metadata: section label, standfirst, logo, breadcrumb -------------------------
+#: From the headline: the links printed just before it (a section label above the title).
+LINKS_BEFORE_HEADLINE = _xp("preceding::a[@href][position() <= 12]")
+#: From the headline: the elements printed just after it (the standfirst).
+AFTER_HEADLINE = _xp(
+    "following::*[self::p or self::h2 or self::div or self::span][position() <= 40]"
+)
+#: Class/id words of a standfirst printed under the headline.
+DESCRIPTION_CLASS_WORDS: tuple[str, ...] = (
+    "standfirst",
+    "intro",
+    "lede",
+    "lead",
+    "summary",
+    "excerpt",
+    "description",
+    "dek",
+    "deck",
+    "abstract",
+    "subtitle",
+    "subheadline",
+    "sapo",
+    "entradilla",
+    "vorspann",
+    "spot",
+)
+#: Class/id words of page-level elements found in the one pass of ``common.scan_marked``.
+PAGE_CLASS_WORDS: tuple[str, ...] = ("logo", "breadcrumb")
+
 # --- headline ---------------------------------------------------------------------------
 HEADLINE: tuple[Query, ...] = (
     # itemprop inside the article, then a single h1 inside article/main
@@ -72,6 +101,17 @@ HEADLINE: tuple[Query, ...] = (
     # any h1 with a title-ish class, then the first h1 anywhere
     _xp(f"//h1[{_class_has('title', 'headline', 'heading')}]"),
     _xp("//h1"),
+)
+
+#: Class/id words of a kicker (overline, "Dachzeile") printed inside the ``<h1>``.
+KICKER_CLASS_WORDS: tuple[str, ...] = (
+    "kicker",
+    "overline",
+    "topline",
+    "dachzeile",
+    "roofline",
+    "eyebrow",
+    "supertitle",
 )
 
 # --- byline -----------------------------------------------------------------------------
