@@ -51,8 +51,10 @@ def _parts(parts: Iterable[str]) -> re.Pattern[str]:
     return re.compile("|".join(re.escape(p) for p in parts))
 
 
-_BOILER_WORDS = _words(selectors.BOILERPLATE_CLASS_WORDS)
-_BOILER_PARTS = _parts(selectors.BOILERPLATE_CLASS_PARTS)
+_BOILER_CLASS = re.compile(
+    f"{_parts(selectors.BOILERPLATE_CLASS_PARTS).pattern}"
+    f"|{_words(selectors.BOILERPLATE_CLASS_WORDS).pattern}"
+)
 _STANDFIRST = _words(selectors.STANDFIRST_CLASS_WORDS)
 _BODY_PARTS = _parts(selectors.BODY_CLASS_PARTS)
 _BOILER_LINE = re.compile("|".join(f"(?:{p})" for p in selectors.BOILERPLATE_LINES))
@@ -110,12 +112,15 @@ def is_boilerplate(node: etree._Element) -> bool:
     >>> is_boilerplate(lxml.html.fragment_fromstring("<div class='page without-sidebar'></div>"))
     False
     """
-    names = class_id(node)
-    if not names.strip() or node.tag in _ROOTS:
+    if not (node.get("class") or node.get("id")) or node.tag in _ROOTS:
         return False
+    return _boiler_names(class_id(node))
+
+
+def _boiler_names(names: str) -> bool:
     if _LAYOUT_FLAG.search(names):
         names = _LAYOUT_FLAG.sub(" ", names)
-    return bool(_BOILER_PARTS.search(names) or _BOILER_WORDS.search(names))
+    return bool(_BOILER_CLASS.search(names))
 
 
 def _hidden(node: etree._Element) -> bool:
@@ -176,7 +181,8 @@ class _Walker:
 
     def _flush(self) -> None:
         if self._parts and self._owner is not None:
-            text = normalize_space("".join(self._parts))
+            # whitespace folded here; NFC and invisible characters in normalize_body
+            text = " ".join("".join(self._parts).split())
             if text:
                 link = min(self._link_chars, len(text))
                 kind = _kind(str(self._owner.tag))
@@ -195,31 +201,27 @@ class _Walker:
 
     def visit(self, node: etree._Element) -> None:
         tag = node.tag
-        if not isinstance(tag, str):
-            self._add(node.tail)
-            return
-        if tag in _SKIP or self._inline_boiler(node, tag):
-            if tag in _SKIP_BREAKS:
-                self._flush()
-            self._add(node.tail)
-            return
         if tag in _BLOCK:
             self._visit_block(node)
+        elif not isinstance(tag, str) or tag in _SKIP or self._inline_boiler(node, tag):
+            if tag in _SKIP_BREAKS:
+                self._flush()
+        elif tag == "br":
+            self._line_break()
         else:
             self._visit_inline(node, tag)
-        self._add(node.tail)
+        tail = node.tail
+        if tail:
+            self._add(tail)
 
     def _inline_boiler(self, node: etree._Element, tag: str) -> bool:
         """An inline widget (share count, caption span) inside ordinary text; links stay:
         read-more lines and link density need their text."""
-        if tag in _BLOCK or tag == "a" or self._boiler is not None:
+        if tag == "a" or self._boiler is not None:
             return False
         return is_boilerplate(node) or _hidden(node)
 
     def _visit_inline(self, node: etree._Element, tag: str) -> None:
-        if tag == "br":
-            self._line_break()
-            return
         link = tag == "a"
         self._in_link += link
         self._add(node.text)
@@ -227,17 +229,23 @@ class _Walker:
             self.visit(child)
         self._in_link -= link
 
+    def _classify(self, node: etree._Element) -> None:
+        """Note boilerplate and standfirst markup that starts at a block element."""
+        klass, ident = node.get("class"), node.get("id")
+        if klass or ident:
+            names = f"{klass or ''} {ident or ''}".lower()
+            if self._boiler is None and node.tag not in _ROOTS and _boiler_names(names):
+                self._boiler = node
+            if not self._standfirst and _STANDFIRST.search(names):
+                self._standfirst = True
+        if self._boiler is None and (node.tag in _BOILER_TAGS or _hidden(node)):
+            self._boiler = node
+
     def _visit_block(self, node: etree._Element) -> None:
         self._flush()
         saved = (self._owner, self._boiler, self._standfirst)
         self._owner = node
-        names = class_id(node)
-        if self._boiler is None and (
-            node.tag in _BOILER_TAGS or is_boilerplate(node) or _hidden(node)
-        ):
-            self._boiler = node
-        if not self._standfirst and names.strip() and _STANDFIRST.search(names):
-            self._standfirst = True
+        self._classify(node)
         self._add(node.text)
         for child in node:
             self.visit(child)
