@@ -60,6 +60,7 @@ _BODY_PARTS = _parts(selectors.BODY_CLASS_PARTS)
 _BOILER_LINE = re.compile("|".join(f"(?:{p})" for p in selectors.BOILERPLATE_LINES))
 _LAYOUT_FLAG = re.compile(r"(?:^|\s)(?:has|with|without|no|show|hide|enable|disable)[-_]\S*")
 _ROOTS = frozenset({"html", "body", "main"})
+_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
 _HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 #: Score passed from a block to its owner (index 0), the owner's parent (1), and so on.
@@ -90,6 +91,12 @@ class Block:
     link_chars: int
     boiler: etree._Element | None
     standfirst: bool
+    size: int = 0
+    """Length with CJK characters counted three times (they carry about a word each)."""
+
+    def __attrs_post_init__(self) -> None:
+        text = self.text
+        self.size = len(text) if text.isascii() else len(text) + 2 * len(_CJK.findall(text))
 
     @property
     def link_density(self) -> float:
@@ -264,9 +271,9 @@ def page_blocks(root: etree._Element) -> list[Block]:
 
 
 def _weight(block: Block) -> float:
-    if len(block.text) < _MIN_SCORED or block.kind == "heading" or block.link_density > 0.5:
+    if block.size < _MIN_SCORED or block.kind == "heading" or block.link_density > 0.5:
         return 0.0
-    weight = float(len(block.text) - block.link_chars)
+    weight = block.size * (1.0 - block.link_density)
     return weight * _BOILER_WEIGHT if block.boiler is not None else weight
 
 
@@ -460,7 +467,7 @@ def _introduces_text(kept: list[Block], index: int) -> bool:
     for block in kept[index + 1 :]:
         if block.kind == "heading":
             return False
-        if len(block.text) >= _MIN_INTRODUCED or block.kind in ("item", "quote"):
+        if block.size >= _MIN_INTRODUCED or block.kind in ("item", "quote"):
             return True
     return False
 
@@ -472,7 +479,7 @@ def prune(kept: list[Block]) -> list[Block]:
     out = []
     for index, block in enumerate(kept):
         if block.kind == "heading" or _bold_only(block.owner):
-            if not (_introduces_text(kept, index) or _sentence_like(block.text)):
+            if not (_introduces_text(kept, index) or _sentence_like(block)):
                 continue
         elif _is_label(block):
             continue
@@ -480,12 +487,12 @@ def prune(kept: list[Block]) -> list[Block]:
     return out
 
 
-def _sentence_like(text: str) -> bool:
-    return len(text) >= _MIN_INTRODUCED or bool(_SENTENCE_END.search(text))
+def _sentence_like(block: Block) -> bool:
+    return block.size >= _MIN_INTRODUCED or bool(_SENTENCE_END.search(block.text))
 
 
 def _is_label(block: Block) -> bool:
-    short = block.kind == "text" and len(block.text) < _MIN_LINE
+    short = block.kind == "text" and block.size < _MIN_LINE
     return short and not _SENTENCE_END.search(block.text)
 
 

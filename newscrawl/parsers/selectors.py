@@ -548,6 +548,13 @@ BOILERPLATE_LINES: tuple[str, ...] = (
         r".{0,100}\b(?:all rights reserved|alle rechte vorbehalten|tous droits réservés"
         r"|todos los derechos reservados)\b.{0,60}"
     ),
+    # subscription walls
+    r".{0,60}(?:会員限定|有料会員|会員登録|有料記事).{0,100}",
+    r".{0,100}\b(?:la suite est réservée aux abonnés|réservé aux abonnés)\b.{0,80}",
+    (
+        r"(?:subscribe to (?:continue|read)|already a subscriber|this article is for subscribers)"
+        r"\b.{0,120}"
+    ),
     # reading-time and photo-count widgets
     r"\d+\s*(?:min(?:ute)?s?|minuten)\s*(?:read|lesezeit|lesen|de lecture)",
     r"(?:lesezeit|reading time)\s*:?\s*\d+.{0,20}",
