@@ -34,7 +34,7 @@ def _words(words: tuple[str, ...]) -> re.Pattern[str]:
     return re.compile(r"(?:^|[\s_-])(?:" + "|".join(map(re.escape, words)) + ")")
 
 
-_CAPTION = _words(selectors.IMAGE_CAPTION_WORDS)
+_CAPTION = re.compile(f"caption|{_words(selectors.IMAGE_CAPTION_WORDS).pattern}")
 _CAPTION_LOOSE = _words(selectors.IMAGE_CAPTION_LOOSE_WORDS)
 _CREDIT = _words(selectors.IMAGE_CREDIT_WORDS)
 _SKIP_IMAGE = _words(selectors.IMAGE_SKIP_WORDS)
@@ -46,11 +46,12 @@ _CREDIT_LABEL = (
 )
 #: "caption. Photo: AFP" / "caption © Reuters" / "caption (AP Photo/John Roe)" / "caption / dpa".
 _CREDIT_TAIL = re.compile(
-    r"(?:\s*\(\s*(?P<paren>(?:[^()]*?\bphoto\b[^()]*|[^()]*?/[^()]*))\s*\)"
+    rf"(?:\s*\(\s*(?P<paren>[^()]*?(?:\bphoto\b|/|{_CREDIT_LABEL}\s*[:：])[^()]*)\s*\)"
     rf"|\s*(?<![\w])(?:{_CREDIT_LABEL})\s*[:：]?\s*(?P<label>[^:：]{{2,80}}?)"
     r"|\s+[/|]\s*(?P<slash>[^/|]{2,60}?))\s*$",
     re.IGNORECASE,
 )
+_AGENCY_PHOTO = re.compile(r"^\s*\w+ photo\b", re.IGNORECASE)
 _CREDIT_PREFIX = re.compile(rf"^\s*{_CREDIT_LABEL}\s*[:：.]?\s*", re.IGNORECASE)
 #: Attributes that may hold the image file: ``src``, ``srcset`` and lazy-loading variants.
 _SRC_ATTR = re.compile(r"^(?:src|srcset|data-[\w-]*(?:src|srcset|original|lazy[\w-]*))$")
@@ -81,6 +82,8 @@ def split_credit(caption: str) -> tuple[str | None, str | None]:
     if not match or match.start() == 0:
         return (text or None), None
     credit = match["paren"] or match["label"] or match["slash"]
+    if match["paren"] and not _AGENCY_PHOTO.search(credit):
+        credit = _CREDIT_PREFIX.sub("", credit)
     return clean_or_none(text[: match.start()]), clean_or_none(credit)
 
 
@@ -113,7 +116,7 @@ def _is_article_image(img: etree._Element, url: str | None) -> bool:
     width, height = _side(img, "width"), _side(img, "height")
     if (width is not None and width < _MIN_SIDE) or (height is not None and height < _MIN_SIDE):
         return False
-    for current in (img, *list(img.iterancestors())[:3]):
+    for current in (img, *_ancestors(img)[:3]):
         if current.tag != "a" and _SKIP_IMAGE.search(class_id(current)):
             return False
     if _SKIP_IMAGE.search(url.rsplit("/", 1)[-1].lower()):
@@ -131,12 +134,18 @@ def _links_elsewhere(img: etree._Element) -> bool:
     return False
 
 
+def _ancestors(img: etree._Element) -> list[etree._Element]:
+    """The image's ancestors without ``<picture>``/``<source>`` wrappers (the HTML parser
+    nests every ``<source>`` inside the previous one)."""
+    return [a for a in img.iterancestors() if a.tag not in ("picture", "source")]
+
+
 def _container(img: etree._Element) -> etree._Element | None:
     """The block holding this image's caption: its ``<figure>`` when the caption is in
     it, else the nearest of its ancestors with a caption that hold no other image and
     little text; the figure (for a credit) when there is no caption."""
-    figure = next((a for a in list(img.iterancestors())[:_MAX_DEPTH] if a.tag == "figure"), None)
-    for depth, block in enumerate(img.iterancestors()):
+    figure = next((a for a in _ancestors(img)[:_MAX_DEPTH] if a.tag == "figure"), None)
+    for depth, block in enumerate(_ancestors(img)):
         if depth >= _MAX_DEPTH or block.tag in _PAGE_BLOCKS or not _small_block(block):
             break
         if _caption_node(block) is not None:
@@ -154,7 +163,7 @@ def _looks_like_caption(text: str) -> bool:
 def _text_block(img: etree._Element) -> etree._Element | None:
     """Without caption markup: the smallest block around the image that also prints a
     short text (the caption printed under a picture in an unnamed element)."""
-    for depth, block in enumerate(img.iterancestors()):
+    for depth, block in enumerate(_ancestors(img)):
         if depth >= 3 or block.tag in _PAGE_BLOCKS or block.tag in ("a", "p", "li"):
             return None
         if not _small_block(block):
@@ -167,7 +176,9 @@ def _text_block(img: etree._Element) -> etree._Element | None:
 
 def _small_block(block: etree._Element) -> bool:
     images = [
-        i for i in block.iter("img") if not any(a.tag == "noscript" for a in i.iterancestors())
+        i
+        for i in block.iter(*selectors.IMAGE_TAGS)
+        if not any(a.tag == "noscript" for a in i.iterancestors())
     ]
     return len(images) <= 1 and len(text_of(block)) <= _MAX_BLOCK_TEXT
 
@@ -188,7 +199,7 @@ def _caption_node(block: etree._Element) -> etree._Element | None:
 
 
 def _has_image(node: etree._Element) -> bool:
-    return any(True for _ in node.iter("img"))
+    return any(True for _ in node.iter(*selectors.IMAGE_TAGS))
 
 
 def _hidden_or_credit(node: etree._Element) -> bool:
@@ -221,7 +232,7 @@ def _caption_and_credit(block: etree._Element | None) -> tuple[str | None, str |
 
 def _article_images(page: Page) -> Iterator[Image]:
     seen: set[str] = set()
-    for img in page.tree.iter("img"):
+    for img in page.tree.iter(*selectors.IMAGE_TAGS):
         url = image_url(img, page.url)
         if not url or url in seen or not _is_article_image(img, url):
             continue
