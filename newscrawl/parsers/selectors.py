@@ -557,6 +557,32 @@ BOILERPLATE_LINES: tuple[str, ...] = (
         r"(?:subscribe to (?:continue|read)|already a subscriber|this article is for subscribers)"
         r"\b.{0,120}"
     ),
+    # date and time lines of the page header or of embedded items
+    (
+        r"(?:stand|erstellt|aktualisiert|publiziert|veröffentlicht|updated|published|posted"
+        r"|last updated)(?: am| on)?\s*:?\s*.{0,40}\d{1,2}[:.h]\d{2}.{0,20}"
+    ),
+    (
+        r"(?:[^\W\d]+,?\s+)?\d{1,2}\.\s?\d{1,2}\.\s?\d{2,4},?\s*(?:[-–|]\s*)?"
+        r"(?:\d{1,2}[:.]\d{2}\s*(?:uhr)?)?"
+    ),
+    r"(?:\d+|an?|one) (?:minutes?|hours?|days?|mins?|hrs?) ago|vor \d+ (?:minuten|stunden|tagen)",
+    # photo credits on a line of their own
+    r"(?:foto|fotos|photo|photos|bild|bilder|image|credit|crédit|quelle)\s*:\s*.{1,80}",
+    (
+        r".{0,60}(?:/|\bvia )\s*(?:getty(?: images)?|afp|reuters|dpa|ap|imago|epa|shutterstock"
+        r"|istock(?:photo)?|picture alliance|keystone|anadolu)\b.{0,30}"
+    ),
+    # consent placeholders of blocked embeds, expand/collapse toggles
+    (
+        r".{0,40}\b(?:externer inhalt|ein klick für den datenschutz|ich bin damit einverstanden"
+        r"|empfohlener redaktioneller inhalt|external content|privacy settings"
+        r"|datenschutzeinstellungen)\b.{0,250}"
+    ),
+    (
+        r".{0,30}\b(?:aufklappen|zuklappen|ausklappen|einklappen|show more|show less"
+        r"|mehr anzeigen|weniger anzeigen)\b.{0,30}"
+    ),
     # reading-time and photo-count widgets
     r"\d+\s*(?:min(?:ute)?s?|minuten)\s*(?:read|lesezeit|lesen|de lecture)",
     r"(?:lesezeit|reading time)\s*:?\s*\d+.{0,20}",
