@@ -202,6 +202,16 @@ def test_articlebody_guides_to_the_full_body() -> None:
     assert body_of(html) == [P1, P2, P3, P4]
 
 
+def test_the_article_under_the_headline_wins_over_a_longer_one_below() -> None:
+    html = page(
+        f"<main><article><div class='head'><h1>Ferry line</h1></div><div class='text'>"
+        f"<p>{P1}</p><p>{P2}</p></div></article><div class='next'><article>"
+        f"<h2>Another story</h2><div class='text'><p>{P3}</p><p>{P4}</p><p>{P3} Again.</p>"
+        "</div></article></div></main>"
+    )
+    assert body_of(html) == [P1, P2]
+
+
 def test_empty_page_has_empty_body() -> None:
     assert extract_body(load_page("<html><body></body></html>", URL)).text == ""
 

@@ -329,6 +329,17 @@ def _dominant_signature(scored: Iterable[_Scored], best: etree._Element) -> tupl
     return max(weights, key=weights.__getitem__)
 
 
+def _is_article(ancestor: etree._Element, best: etree._Element) -> bool:
+    """True when ``ancestor`` lies above an ``<article>`` holding ``best``: one article's
+    body does not continue into the next one."""
+    for node in (best, *best.iterancestors()):
+        if node is ancestor:
+            return False
+        if node.tag == "article":
+            return True
+    return False
+
+
 def _split_explicit(best: etree._Element) -> bool:
     """True when other explicit body markup sits near ``best`` (a body split in parts)."""
     tag = str(best.tag)
@@ -366,6 +377,8 @@ def _climb(
     if _explicit(best) and not _split_explicit(best):
         return best
     for ancestor in list(best.iterancestors())[:_CLIMB_LEVELS]:
+        if ancestor.getparent() is not None and _is_article(ancestor, best):
+            break
         have = same.get(current, [0.0, 0.0])
         more = same.get(ancestor, [0.0, 0.0])
         gain, count = more[0] - have[0], more[1] - have[1]
@@ -391,13 +404,41 @@ class Choice:
     signature: tuple[str, str] | None = None
 
 
-def choose_container(blocks: list[Block]) -> Choice | None:
-    """The element holding the article text: best score, widened over a split body."""
+def _depth(node: etree._Element) -> int:
+    return sum(1 for _ in node.iterancestors())
+
+
+def _shared_depth(a: etree._Element, b: etree._Element) -> int:
+    """Depth of the lowest common ancestor of ``a`` and ``b``."""
+    ancestors = {a, *a.iterancestors()}
+    for node in (b, *b.iterancestors()):
+        if node in ancestors:
+            return _depth(node)
+    return 0
+
+
+def _near_headline(
+    best: etree._Element, scores: dict[etree._Element, float], headline: etree._Element | None
+) -> etree._Element:
+    """On pages with several articles, the one under the page's headline: a rival with at
+    least half the best score that shares a deeper ancestor with the ``<h1>`` wins."""
+    if headline is None:
+        return best
+    around_best = {best, *best.iterancestors(), *best.iterdescendants()}
+    rivals = [n for n, v in scores.items() if v >= 0.5 * scores[best] and n not in around_best]
+    level = _shared_depth(best, headline)
+    closer = [n for n in rivals if _shared_depth(n, headline) > level]
+    return max(closer, key=scores.__getitem__) if closer else best
+
+
+def choose_container(blocks: list[Block], headline: etree._Element | None = None) -> Choice | None:
+    """The element holding the article text: best score (near the headline ``<h1>`` when
+    the page has several articles), widened over a split body."""
     scored = _scored(blocks)
     scores = container_scores(scored)
     if not scores:
         return None
-    best = max(scores, key=scores.__getitem__)
+    best = _near_headline(max(scores, key=scores.__getitem__), scores, headline)
     signature = _dominant_signature(scored, best)
     return Choice(_climb(best, scored, signature), best, signature)
 
@@ -618,7 +659,8 @@ def extract_body(page: Page) -> Body:
     root = page.tree.find("body")
     blocks = page_blocks(root if root is not None else page.tree)
     chosen = override_nodes(page, "body")
-    choice = Choice(chosen[0], chosen[0]) if chosen else choose_container(blocks)
+    headline = root.find(".//h1") if root is not None else None
+    choice = Choice(chosen[0], chosen[0]) if chosen else choose_container(blocks, headline)
     if choice is None:
         logger.debug("no body container on %s", page.url)
         selection = _with_ld_guide(page, blocks, _Selection())
