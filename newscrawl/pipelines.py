@@ -40,7 +40,7 @@ if TYPE_CHECKING:
     from scrapy.statscollectors import StatsCollector
 
     from newscrawl.neardup import Fingerprint
-    from newscrawl.state.base import PageState
+    from newscrawl.state.base import PageState, StateStore
 
 logger = logging.getLogger(__name__)
 
@@ -333,16 +333,15 @@ class OutputPipeline:
         if not isinstance(item, Article):
             return item
         claim = self.state.take_claim(item.canonical_url or item.url) if self.state else None
-        if claim is None:
+        if claim is None or self.state is None:
             append_line(self.path, item.to_dict())
         else:
-            self._write_claimed(item, claim)
+            self._write_claimed(self.state.store, item, claim)
         _inc(self.stats, "newscrawl/output/written")
         return item
 
-    def _write_claimed(self, item: Article, claim: Claim) -> None:
-        assert self.state is not None
-        store = self.state.store
+    def _write_claimed(self, store: StateStore, item: Article, claim: Claim) -> None:
+        """Pending claim, whole line appended and fsynced, claim committed."""
         output = os.path.abspath(self.path)
         offset = _size(self.path)
         store.begin(claim, output, offset)

@@ -11,6 +11,7 @@ from newscrawl.errors import StateError
 from newscrawl.jsonl import append_line
 from newscrawl.neardup import MinHasher
 from newscrawl.state import Claim, SQLiteStore, Validators, check_location, open_store
+from newscrawl.state.extension import MAX_NOTED, StateExtension
 from newscrawl.state.sqlite import MIGRATIONS, SCHEMA_VERSION, read_line_at
 
 HASH_A = "sha256:" + "a" * 64
@@ -235,3 +236,26 @@ def test_bulk_near_index(tmp_path, store):
     assert added == 50
     hits = store.near_duplicates(hasher.fingerprint(texts[7] + " extra"), 0.8)
     assert [h.canonical_url for h in hits] == ["https://ex.com/7"]
+
+
+def test_extension_lets_go_of_the_oldest_noted_validators(tmp_path):
+    extension = StateExtension(str(tmp_path / "state.sqlite"))
+    for n in range(MAX_NOTED + 1):
+        extension.note_validators(f"https://ex.com/{n}", Validators(etag=str(n)))
+    assert extension.take_validators("https://ex.com/0") == Validators()
+    assert extension.take_validators(f"https://ex.com/{MAX_NOTED}") == Validators(
+        etag=str(MAX_NOTED)
+    )
+    assert extension.take_validators(f"https://ex.com/{MAX_NOTED}") == Validators()
+
+
+def test_extension_reconciles_on_first_use(tmp_path):
+    path = tmp_path / "state.sqlite"
+    store = SQLiteStore.open(path)
+    store.begin(claim(), str(tmp_path / "missing.jsonl"), 0)
+    store.close()
+    extension = StateExtension(str(path))
+    assert extension.store.page("https://ex.com/a") is None
+    assert list(extension.store.pending()) == []
+    extension.close()
+    extension.close()

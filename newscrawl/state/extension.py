@@ -29,6 +29,10 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
+#: Validators kept at most while their pages are parsed (sitemaps, sections and rejected
+#: pages are never taken).
+MAX_NOTED = 10_000
+
 
 class StateExtension:
     """Owns the state store of one crawl; see the module docstring."""
@@ -72,8 +76,11 @@ class StateExtension:
     # --- hand-overs within the run ------------------------------------------------------
 
     def note_validators(self, fetch_key: str, validators: Validators) -> None:
-        """Keep the validators a page was served with until its article is settled."""
+        """Keep the validators a page was served with until its article is settled (the
+        oldest are let go past ``MAX_NOTED``: pages that never became articles)."""
         self._validators[fetch_key] = validators
+        if len(self._validators) > MAX_NOTED:
+            del self._validators[next(iter(self._validators))]
 
     def take_validators(self, fetch_key: str) -> Validators:
         return self._validators.pop(fetch_key, Validators())
