@@ -25,6 +25,7 @@ COMMANDS: dict[str, str] = {
     "merge": "merge",
     "crawl": "crawl",
     "demo": "demo",
+    "redis": "redis",
 }
 
 #: Exit codes (documented in the README).

@@ -122,3 +122,19 @@ FEED_EXPORTERS = {
 }
 #: A page given up on is recorded in the rejects file; the log needs no error for it.
 RETRY_GIVE_UP_LOG_LEVEL = "INFO"
+
+# --- distributed mode (--redis): one crawl shared by many processes (newscrawl.distributed)
+#: Crawl name: every Redis key of the crawl lives under ``newscrawl:<name>:``. Empty: the
+#: ``--site`` name, else the START hosts ("news.example.com").
+NEWSCRAWL_REDIS_CRAWL = ""
+#: A worker exits once the shared request queue has stayed empty this many seconds.
+NEWSCRAWL_REDIS_IDLE_TIMEOUT = 30.0
+#: Seen-request fingerprints (the shared dupefilter) expire this many seconds after the
+#: last new one (0: never; a new run empties them anyway).
+NEWSCRAWL_REDIS_SEEN_TTL = 7 * 24 * 3600
+#: A worker counts as live this long after its last heartbeat: a killed worker's run and
+#: unfinished claims are taken over once it has passed.
+NEWSCRAWL_REDIS_LEASE = 30.0
+#: How often (seconds) a worker renews its lease, reads START URLs pushed to Redis and
+#: looks for requests the other workers queued.
+NEWSCRAWL_REDIS_POLL_INTERVAL = 0.5

@@ -219,8 +219,8 @@ def _exit_code(argv: list[str]) -> int:
         (["http://127.0.0.1:9/", "--site", "nope"], "--site: unknown site profile 'nope'"),
         ([], "give at least one START"),
         (
-            ["http://127.0.0.1:9/", "--redis", "redis://127.0.0.1:6379"],
-            "--redis is not yet supported",
+            ["http://127.0.0.1:9/", "--redis", "http://127.0.0.1:6379"],
+            "--redis: not a redis://, rediss:// or unix:// URL",
         ),
         (["http://127.0.0.1:9/", "--depth", "-1"], "must not be negative"),
         (["http://127.0.0.1:9/", "-s", "NOEQUALS"], "expected NAME=VALUE"),

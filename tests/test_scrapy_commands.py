@@ -36,7 +36,7 @@ def _records(path):
 def test_scrapy_list_names_both_spiders():
     proc = scrapy("list")
     assert proc.returncode == 0, proc.stderr
-    assert proc.stdout.split() == ["article", "news"]
+    assert proc.stdout.split() == ["article", "news", "news-redis"]
 
 
 def test_scrapy_check_passes():

@@ -19,10 +19,12 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from newscrawl import discovery
+from newscrawl.distributed import distributed_overrides
 from newscrawl.errors import NewscrawlError
 from newscrawl.extensions import stem_paths
 from newscrawl.sites import UnknownProfileError, load_profile
 from newscrawl.spiders.base import StartError, parse_starts
+from newscrawl.spiders.distributed import DistributedNewsSpider
 from newscrawl.spiders.news import NewsSpider
 from newscrawl.state import open_store
 
@@ -156,9 +158,15 @@ def plan_from_args(args: argparse.Namespace) -> CrawlPlan:
             raise UsageError(f"--site: {exc}") from None
     if not starts and not args.site:
         raise UsageError("give at least one START (URL or @FILE) or --site NAME")
-    if args.redis:
-        raise UsageError("--redis is not yet supported (distributed mode is not implemented)")
     output = args.output or _default_output()
+    overrides = _overrides(args, output)
+    if args.redis:
+        try:
+            overrides.update(
+                distributed_overrides(args.redis, starts, args.site, args.idle_timeout, overrides)
+            )
+        except (ValueError, NewscrawlError) as exc:
+            raise UsageError(str(exc)) from None
     return CrawlPlan(
         starts=tuple(starts),
         output=output,
@@ -169,7 +177,7 @@ def plan_from_args(args: argparse.Namespace) -> CrawlPlan:
             "site": args.site,
             "max_items": args.max_items,
         },
-        overrides=_overrides(args, output),
+        overrides=overrides,
     )
 
 
@@ -242,7 +250,9 @@ def run_crawl(plan: CrawlPlan) -> None:
         # "Disabled <component>: <why>" is expected for optional components (no --state)
         logging.getLogger("scrapy.middleware").setLevel(logging.ERROR)
     failures: list[Failure] = []
-    deferred = process.crawl(NewsSpider, **plan.spider_args)
+    distributed = bool(plan.overrides.get("NEWSCRAWL_REDIS_URL"))
+    spider = DistributedNewsSpider if distributed else NewsSpider
+    deferred = process.crawl(spider, **plan.spider_args)
     deferred.addErrback(failures.append)
     process.start()
     if failures:

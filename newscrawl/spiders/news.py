@@ -55,14 +55,20 @@ class NewsSpider(NewscrawlSpider):
 
     async def start(self) -> AsyncIterator[Request]:
         for url in self.starts:
-            yield self.listing_request(url)
-            if discovery.is_site_root(url):
-                yield Request(
-                    urljoin(url, "/robots.txt"),
-                    callback=self.parse_robots,
-                    errback=self.robots_missing,
-                    dont_filter=True,
-                )
+            for request in self.start_requests_for(url):
+                yield request
+
+    def start_requests_for(self, url: str) -> Iterator[Request]:
+        """The requests one START makes: the START itself and, for a site root, its
+        robots.txt (for the sitemaps it names)."""
+        yield self.listing_request(url)
+        if discovery.is_site_root(url):
+            yield Request(
+                urljoin(url, "/robots.txt"),
+                callback=self.parse_robots,
+                errback=self.robots_missing,
+                dont_filter=True,
+            )
 
     def listing_request(self, url: str) -> Request:
         return Request(url, callback=self.parse_start, errback=self.on_error)

@@ -191,6 +191,10 @@ class CrawlKeys:
     def run(self) -> str:
         return self.prefix + "run"
 
+    @property
+    def busy(self) -> str:
+        return self.prefix + "busy"
+
 
 @attrs.frozen
 class RedisLocation:
@@ -237,6 +241,20 @@ def connect(url: str) -> redis.Redis:
     except (RedisError, ValueError, OSError) as exc:
         raise StateError(f"cannot reach Redis at {_safe(url)}: {exc}") from exc
     return client
+
+
+def delete_matching(client: redis.Redis, pattern: str) -> int:
+    """Delete (``UNLINK``) every key matching ``pattern``; the number deleted."""
+    removed = 0
+    batch: list[Any] = []
+    for key in client.scan_iter(match=pattern, count=1000):
+        batch.append(key)
+        if len(batch) >= 1000:
+            removed += int(client.unlink(*batch))
+            batch = []
+    if batch:
+        removed += int(client.unlink(*batch))
+    return removed
 
 
 def _safe(url: str) -> str:
@@ -425,7 +443,7 @@ class RedisStore:
         stored = self._r.hget(self.keys.meta, "neardup_layout")
         if stored is not None and _text(stored) == layout:
             return True
-        removed = self._delete_matching(self.keys.near_pattern)
+        removed = delete_matching(self._r, self.keys.near_pattern)
         self._r.hset(self.keys.meta, "neardup_layout", layout)
         if removed:
             logger.warning(
@@ -433,18 +451,6 @@ class RedisStore:
                 {"crawl": self.keys.name, "old": _text(stored) if stored else "?", "new": layout},
             )
         return stored is None or not removed
-
-    def _delete_matching(self, pattern: str) -> int:
-        removed = 0
-        batch: list[Any] = []
-        for key in self._r.scan_iter(match=pattern, count=1000):
-            batch.append(key)
-            if len(batch) >= 1000:
-                removed += int(self._r.unlink(*batch))
-                batch = []
-        if batch:
-            removed += int(self._r.unlink(*batch))
-        return removed
 
     # --- writing ----------------------------------------------------------------------
 
