@@ -7,7 +7,13 @@ import json
 import pytest
 
 from newscrawl.parsers import load_page
-from newscrawl.parsers.byline import clean_author, extract_authors, extract_byline, split_authors
+from newscrawl.parsers.byline import (
+    body_signature,
+    clean_author,
+    extract_authors,
+    extract_byline,
+    split_authors,
+)
 
 URL = "https://www.dailyexample.com/world/story-1"
 
@@ -94,6 +100,33 @@ AUTHOR_CASES = [
         ["Sebastian Meier"],
         id="author-meta",
     ),
+    pytest.param(
+        page(
+            ld(
+                [
+                    {"@type": "Person", "name": "Paula Steiger"},
+                    {"@type": "Organization", "name": "SDA"},
+                ]
+            )
+        ),
+        ["Paula Steiger", "SDA"],
+        id="agency-beside-a-person",
+    ),
+    pytest.param(
+        page(body=HEADER.format('<p class="meta">By TPN, in News, Business · 31 Jan 2025</p>')),
+        ["TPN"],
+        id="unmarked-by-line-under-headline",
+    ),
+    pytest.param(
+        page(body="<ul><li><strong>Autorin/Autor</strong> Roman Goncharenko</li></ul>"),
+        ["Roman Goncharenko"],
+        id="labelled-metadata-line",
+    ),
+    pytest.param(
+        page(body=HEADER.format('<span class="author">Themen bearbeiten</span>')),
+        [],
+        id="control-label-is-not-a-name",
+    ),
 ]
 
 
@@ -137,6 +170,22 @@ def test_extract_byline(html: str, expected: str | None) -> None:
 )
 def test_split_authors(raw: str, expected: list[str]) -> None:
     assert split_authors(raw) == expected
+
+
+@pytest.mark.parametrize(
+    ("body", "expected"),
+    [
+        ("<p>Text of the story.</p><p><strong>Lê Phương</strong></p>", ["Lê Phương"]),
+        ("<p>Text of the story.</p><p><em>IN-Redaktion</em></p>", ["IN-Redaktion"]),
+        ("<p><strong>İKİNCİ OPERASYON</strong></p><p>Text.</p>", []),
+        ("<p><b>Fazit</b></p><p>Text.</p>", []),
+    ],
+    ids=["bold-name", "italic-desk", "capitals-subheading", "one-word-subheading"],
+)
+def test_body_signature(body: str, expected: list[str]) -> None:
+    import lxml.html
+
+    assert body_signature(lxml.html.fromstring(f"<div>{body}</div>")) == expected
 
 
 def test_clean_author_rejects_labels() -> None:

@@ -47,11 +47,26 @@ _NOISE = re.compile(
     r"|\d{1,2}[./:]\d{1,2}(?:[./]\d{2,4})?.*$|\b\d{1,2}\.? \w+ \d{4}.*$"
     r"|\b(?:senior |chief |special |foreign |political |staff |leitende[rn]? )?(?:correspondent"
     r"|reporter|editor|writer|columnist|contributor|\w*redakteur(?:in)?|\w*journalist(?:in)?"
-    r"|\w*korrespondent(?:in)?)s?\b.*$|\s(?:기자|記者|特派員|編集委員)$",
+    r"|\w*korrespondent(?:in)?)s?\b.*$|\s(?:기자|記者|特派員|編集委員)$"
+    r"|,?\s+in\s+\S.*$",  # "By X in Valencia", "By X, in News, Portugal"
     re.IGNORECASE,
 )
-#: "... and agencies": a source line that names no author.
+#: Lower-case words inside names ("Ursula von der Leyen", "Luis de la Fuente").
+_PARTICLES = frozenset(
+    {"von", "van", "der", "den", "de", "del", "della", "di", "da", "du", "la", "le", "zu",
+     "ter", "ten", "bin", "ibn", "al", "el", "y", "e", "dos", "das", "do", "af", "av"}
+)  # fmt: skip
 _INLINE = frozenset({"a", "span", "em", "strong", "b", "i", "small", "font", "cite"})
+_AUTHOR_LABEL = re.compile(
+    r"^(?:autor(?:in)?(?:/autor(?:in)?)?|autoren|author|authors|verfasser(?:in)?|text|texto"
+    r"|written by|reporter|yazar|auteur|autore)\s*:?$",
+    re.IGNORECASE,
+)
+_BY_LINE = re.compile(r"^(?:by|von|por|par|door|av|af)\s+\S", re.IGNORECASE)
+_MAX_PREFIXED = 150
+_MAX_SIGNATURE = 60
+_SENTENCE = re.compile(r"[.!?:;]\s|[.!?:;]$")
+#: "... and agencies": a source line that names no author.
 _UNNAMED = re.compile(r"\b(?:agencies|agencias|agences|agenturen|wires)\b", re.IGNORECASE)
 _NAME_OK = re.compile(r"^[^\W\d_][^\d@/:;,()\[\]|<>\"“”«»?!]{1,60}$")
 #: Words that are a byline's filler, never a name.
@@ -90,13 +105,27 @@ def split_authors(byline: str) -> list[str]:
     if _UNNAMED.search(text):
         return []
     text = _NOISE.sub("", text)
-    names = [clean_author(part) for part in _SPLIT.split(text)]
+    parts = [p for part in _SPLIT.split(text) for p in _split_slash(part)]
+    names = [clean_author(part) for part in parts]
     return dedupe([n for n in names if n])
 
 
-def _own_site(name: str, keys: Iterable[str]) -> bool:
+def _split_slash(part: str) -> list[str]:
+    """ "Mathatisi Sebusi/Mohalenyane Phakela" names two people; "srf/hosb" is one code."""
+    pieces = [p.strip() for p in part.split("/")]
+    if len(pieces) > 1 and all(len(p.split()) >= 2 for p in pieces):
+        return pieces
+    return [part]
+
+
+def _own_site(name: str, keys: Iterable[str], inside: bool = False) -> bool:
+    """True for the site's own name ("n-tv NACHRICHTEN" on n-tv.de); with ``inside``,
+    also for a value naming the site anywhere ("Deutsche Welle (www.dw.com)")."""
     key = squash(name)
-    return any(key == k or (len(k) >= 3 and key.startswith(k)) for k in keys)
+    return any(
+        key == k or (len(k) >= 3 and key.startswith(k)) or (inside and len(k) >= 5 and k in key)
+        for k in keys
+    )
 
 
 def _person_name(obj: Any, index: Mapping[str, Mapping[str, Any]]) -> tuple[str, bool] | None:
@@ -139,7 +168,7 @@ def _meta_names(page: Page, keys: list[str]) -> tuple[list[str], list[str]]:
                 continue
             found = split_authors(value)
             every.extend(found)
-            if found and not _own_site(value.split(",")[0], keys):
+            if found and not _own_site(value.split(",")[0], keys, inside=True):
                 people.extend(n for n in found if not _own_site(n, keys))
         if every:
             return dedupe(people), dedupe(every)
@@ -147,10 +176,16 @@ def _meta_names(page: Page, keys: list[str]) -> tuple[list[str], list[str]]:
 
 
 def _node_names(node: etree._Element) -> list[str]:
-    """Names in one byline element: one per link when it links several people."""
+    """Names in one byline element: one per link when it links several people; a
+    "label value" line without its label."""
+    first = node[0] if len(node) else None
+    if first is not None and _AUTHOR_LABEL.match(text_of(first)):
+        return split_authors(text_of(node, skip=lambda n: n is first))
     parts = [t for t in (text_of(n) for n in selectors.BYLINE_LINKS(node)) if t]
     names = [n for p in parts for n in split_authors(p)] if len(parts) >= 2 else []
-    return dedupe(names) if len(names) >= 2 else split_authors(text_of(node))
+    if len(names) >= 2 and all(len(n.split()) >= 2 for n in names):
+        return dedupe(names)
+    return split_authors(text_of(node))
 
 
 _BYLINE_WORDS = re.compile("|".join(map(re.escape, selectors.BYLINE_CLASS_WORDS)))
@@ -164,11 +199,39 @@ def _classed_bylines(page: Page) -> list[etree._Element]:
     ]
 
 
+def _labelled_values(page: Page) -> list[etree._Element]:
+    """A metadata line whose leading label says author: "<li><strong>Autorin/Autor</strong>
+    Roman Goncharenko</li>" (the value is the rest of the line)."""
+    for label in selectors.FIELD_LABELS(page.tree):
+        if _AUTHOR_LABEL.match(text_of(label)):
+            line = label.getparent()
+            if line is not None and not is_foreign(line):
+                return [line]
+    return []
+
+
+def _prefixed_lines(page: Page) -> list[etree._Element]:
+    """Short unmarked lines printed under the headline that start "By"/"Von"/"Por"."""
+    h1 = next((n for n in page.marked if n.tag == "h1"), None)
+    if h1 is None:
+        return []
+    for node in selectors.LINES_AFTER_HEADLINE(h1):
+        text = text_of(node)
+        if len(text) <= _MAX_PREFIXED and _BY_LINE.match(text) and split_authors(text):
+            return [node]
+    return []
+
+
 def byline_nodes(page: Page) -> list[etree._Element]:
     """The article's byline elements: the first tier that matches (explicit author
     markup, then byline/author classes), without foreign bylines, limited to the block of
     the first one."""
-    tiers = [*(lambda p, q=q: q(p.tree) for q in selectors.BYLINE), _classed_bylines]
+    tiers = [
+        *(lambda p, q=q: q(p.tree) for q in selectors.BYLINE),
+        _classed_bylines,
+        _prefixed_lines,
+        _labelled_values,
+    ]
     for tier in tiers:
         nodes = [n for n in tier(page) if 2 <= len(text_of(n)) <= 200]
         nodes = [n for n in nodes if not is_foreign(n)]
@@ -241,10 +304,15 @@ def _not_site(names: list[str], keys: list[str]) -> list[str]:
     return dedupe([n for n in names if not _own_site(n, keys)])
 
 
-def extract_authors(page: Page, nodes: list[etree._Element] | None = None) -> list[str]:
+def extract_authors(
+    page: Page,
+    nodes: list[etree._Element] | None = None,
+    body: etree._Element | None = None,
+) -> list[str]:
     """Author names, most reliable source first; an organisation where no person is named.
 
-    ``nodes`` are the page's :func:`byline_nodes` when the caller has them already.
+    ``nodes`` are the page's :func:`byline_nodes` when the caller has them already;
+    ``body`` the article body's container, whose first or last line may sign the article.
     """
     override = override_texts(page, "authors")
     if override:
@@ -254,10 +322,47 @@ def extract_authors(page: Page, nodes: list[etree._Element] | None = None) -> li
     meta_people, meta = _meta_names(page, keys)
     persons = _not_site(people, keys) or meta_people
     nodes = byline_nodes(page) if nodes is None else nodes
-    visible = _not_site([n for node in nodes for n in _node_names(node)], keys)
+    printed = [n for node in nodes for n in _node_names(node)]
+    visible = _not_site([n for n in printed if _printed_name(n)], keys)
     if persons:
-        return persons + _extra_people(visible, persons)
-    return visible or _not_site(orgs, keys) or meta or dedupe(orgs) or dedupe(people)
+        agencies = [o for o in _not_site(orgs, keys) if squash(o) not in map(squash, persons)]
+        return dedupe(persons + _extra_people(visible, persons) + agencies)
+    signed = _not_site(body_signature(body), keys) if body is not None else []
+    return visible or signed or _not_site(orgs, keys) or meta or dedupe(orgs) or dedupe(people)
+
+
+def body_signature(body: etree._Element) -> list[str]:
+    """Names signing the body: a short line of bold or italic text only
+    ("<p><strong>Jane Doe</strong></p>", "<p><em>IN-Redaktion</em></p>") among its first
+    two or last three paragraphs."""
+    paragraphs = [p for p in body.iter("p") if text_of(p)]
+    for para in paragraphs[:2] + paragraphs[-3:]:
+        text = text_of(para)
+        marked = "".join(text_of(b) for b in para.iter("strong", "b", "em", "i"))
+        if len(text) > _MAX_SIGNATURE or squash(marked) != squash(text) or _SENTENCE.search(text):
+            continue
+        names = [n for n in split_authors(text) if _printed_name(n) and _signature_name(n)]
+        if names:
+            return names
+    return []
+
+
+def _signature_name(name: str) -> bool:
+    """A signature is a full name (not in capitals, like a bold subheading), or one
+    hyphenated/capitalised token ("IN-Redaktion", "AFP"), not a single word ("Fazit")."""
+    words = name.split()
+    if len(words) >= 2:
+        return not name.isupper()  # "İKİNCİ OPERASYON" is a bold subheading
+    return "-" in name or (name.isupper() and len(name) >= 2)
+
+
+def _printed_name(name: str) -> bool:
+    """A name printed on the page is capitalised ("Anna von Humboldt", "MTHOBISI
+    SITHOLE", "dpa" as an agency code), not a control label ("Themen bearbeiten")."""
+    words = name.split()
+    if len(words) == 1:
+        return True
+    return all(not w[:1].isalpha() or not w[:1].islower() or w in _PARTICLES for w in words)
 
 
 def _extra_people(visible: list[str], people: list[str]) -> list[str]:

@@ -131,6 +131,16 @@ BYLINE_CLASS_WORDS: tuple[str, ...] = (
     "journalist",
 )
 BYLINE_TAGS: frozenset[str] = frozenset({"span", "div", "p", "a", "address", "li", "h5", "h6"})
+#: Then: the short lines printed just under the headline (an unmarked "By X" line).
+LINES_AFTER_HEADLINE = _xp(
+    "following::*[self::p or self::div or self::span or self::address][not(*[self::p or"
+    " self::div])][position() <= 30]"
+)
+#: Then: the label of a "label value" metadata line (``<li><strong>Autor</strong> X</li>``).
+FIELD_LABELS = _xp(
+    "//*[self::li or self::p or self::div or self::dd or self::tr][count(*) <= 3]"
+    "/*[1][self::strong or self::b or self::dt or self::span or self::th][string-length() < 25]"
+)
 #: Inside one byline element: links, each holding one name when it names several people.
 BYLINE_LINKS = _xp(".//a")
 #: A linked heading: the mark of a teaser for another story.
