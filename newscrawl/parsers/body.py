@@ -145,7 +145,7 @@ def is_boilerplate_line(text: str) -> bool:
     >>> is_boilerplate_line("The advertisement ran for a week.")
     False
     """
-    return bool(len(text) < 300 and _BOILER_LINE.fullmatch(fold(text)))
+    return len(text) < 300 and _BOILER_LINE.fullmatch(text.casefold()) is not None
 
 
 def _kind(tag: str) -> str:
@@ -176,6 +176,7 @@ class _Walker:
         self._owner: etree._Element | None = None
         self._boiler: etree._Element | None = None
         self._standfirst = False
+        self._seen_classes: dict[str, tuple[bool, bool]] = {}
 
     def _add(self, text: str | None) -> None:
         if not text:
@@ -240,13 +241,22 @@ class _Walker:
         """Note boilerplate and standfirst markup that starts at a block element."""
         klass, ident = node.get("class"), node.get("id")
         if klass or ident:
-            names = f"{klass or ''} {ident or ''}".lower()
-            if self._boiler is None and node.tag not in _ROOTS and _boiler_names(names):
+            boiler, standfirst = self._class_flags(f"{klass or ''} {ident or ''}")
+            if self._boiler is None and boiler and node.tag not in _ROOTS:
                 self._boiler = node
-            if not self._standfirst and _STANDFIRST.search(names):
-                self._standfirst = True
+            self._standfirst = self._standfirst or standfirst
         if self._boiler is None and (node.tag in _BOILER_TAGS or _hidden(node)):
             self._boiler = node
+
+    def _class_flags(self, names: str) -> tuple[bool, bool]:
+        """(boilerplate, standfirst) for a class/id string; pages repeat their class names,
+        so each is looked at once per page."""
+        flags = self._seen_classes.get(names)
+        if flags is None:
+            lowered = names.lower()
+            flags = (_boiler_names(lowered), bool(_STANDFIRST.search(lowered)))
+            self._seen_classes[names] = flags
+        return flags
 
     def _visit_block(self, node: etree._Element) -> None:
         self._flush()
@@ -487,7 +497,7 @@ class _Selection:
     fallback: list[str] = attrs.field(factory=list)
 
     def keep(self, block: Block) -> None:
-        key = fold(block.text)
+        key = block.text.casefold()
         if len(key) > 20 and key in self.seen:
             return
         self.seen.add(key)
