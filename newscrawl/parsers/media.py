@@ -47,12 +47,15 @@ _CREDIT_LABEL = (
 #: "caption. Photo: AFP" / "caption © Reuters" / "caption (AP Photo/John Roe)" / "caption / dpa".
 _CREDIT_TAIL = re.compile(
     rf"(?:\s*\(\s*(?P<paren>[^()]*?(?:\bphoto\b|/|{_CREDIT_LABEL}\s*[:：])[^()]*)\s*\)"
-    rf"|\s*(?<![\w])(?:{_CREDIT_LABEL})\s*[:：]?\s*(?P<label>[^:：]{{2,80}}?)"
+    rf"|\s*(?<![\w])(?:{_CREDIT_LABEL}\s*[:：]|©|(?:photo|picture|image)s? by\b)"
+    r"\s*(?P<label>[^:：]{2,80}?)"
     r"|\s+[/|]\s*(?P<slash>[^/|]{2,60}?))\s*$",
     re.IGNORECASE,
 )
 _AGENCY_PHOTO = re.compile(r"^\s*\w+ photo\b", re.IGNORECASE)
-_CREDIT_PREFIX = re.compile(rf"^\s*{_CREDIT_LABEL}\s*[:：.]?\s*", re.IGNORECASE)
+_CREDIT_PREFIX = re.compile(
+    rf"^\s*(?:{_CREDIT_LABEL}\s*[:：.]?|(?:photo|picture|image)s? by\b)\s*", re.IGNORECASE
+)
 #: Attributes that may hold the image file: ``src``, ``srcset`` and lazy-loading variants.
 _SRC_ATTR = re.compile(r"^(?:src|srcset|data-[\w-]*(?:src|srcset|original|lazy[\w-]*))$")
 _PLACEHOLDER = re.compile(r"^data:|placeholder|blank\.|spacer|1x1|pixel\.", re.IGNORECASE)
