@@ -130,6 +130,15 @@ CASES = [
         id="comments-dropped",
     ),
     pytest.param(
+        page(
+            f"<article><p>{P1}</p><blockquote class='twitter-tweet'><p>{P4}</p>"
+            "<p>— Ana Lee (@analee) <a href='https://x.example/1'>July 18, 2026</a></p>"
+            f"</blockquote><p>{P2}</p></article>"
+        ),
+        [P1, P2],
+        id="embedded-post-dropped",
+    ),
+    pytest.param(
         page(f"<div hidden><article><p>{P1}</p><p>{P2}</p></article></div>"),
         [P1, P2],
         id="hidden-wrapper-of-a-streamed-page",
@@ -232,6 +241,8 @@ def test_empty_page_has_empty_body() -> None:
         ("Externer Inhalt nicht verfügbar", True),
         ("Personen-Box aufklappen Personen-Box zuklappen", True),
         ("この記事は会員限定です。", True),
+        ("Article continues below", True),
+        ("— Ana Lee (@analee) July 18, 2026", True),
         ("Reuters reported on Tuesday that the talks had stalled.", False),
         ("The advertisement ran for a week.", False),
         ("Shares in the operator rose 4% on Tuesday.", False),

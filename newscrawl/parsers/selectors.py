@@ -450,6 +450,9 @@ BOILERPLATE_CLASS_PARTS: tuple[str, ...] = (
     "author-box",
     "newsticker",
     "sr-only",
+    "twitter-tweet",
+    "instagram-media",
+    "tiktok-embed",
     "visually-hidden",
 )
 #: Class/id words of non-text blocks, matched as whole words (split on space, "-", "_").
@@ -593,6 +596,11 @@ BOILERPLATE_LINES: tuple[str, ...] = (
         r".{0,30}\b(?:aufklappen|zuklappen|ausklappen|einklappen|show more|show less"
         r"|mehr anzeigen|weniger anzeigen)\b.{0,30}"
     ),
+    # "continues below" markers and subscription prompts
+    r"(?:article|story|der artikel|artikel) (?:continues|geht) (?:below|weiter|unten weiter).{0,20}",
+    r"jetzt (?:abonnieren|weiterlesen|registrieren)\b.{0,120}",
+    # the signature line of an embedded post
+    r"[—–-]\s*.{1,80}\(@\w{1,30}\)\s*.{0,40}",
     # reading-time and photo-count widgets
     r"\d+\s*(?:min(?:ute)?s?|minuten)\s*(?:read|lesezeit|lesen|de lecture)",
     r"(?:lesezeit|reading time)\s*:?\s*\d+.{0,20}",
