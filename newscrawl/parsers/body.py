@@ -1,14 +1,21 @@
 """Body text: walk the page once into text blocks, choose the article's container by text
-density, keep its paragraphs and subheadings in order, drop the boilerplate.
+density, keep its paragraphs, lists, quotes and subheadings in order, drop the boilerplate.
 
-The walk turns every block-level element into text blocks (``<div>``s without ``<p>`` and
-``<br><br>``-separated text included) and records for each one its owner element, how much
-of it is link text and whether a boilerplate class (share bar, related stories, comments,
-...) encloses it. The container is the element where long, link-poor text concentrates
-(readability-style scores passed to ancestors with decay), merged with sibling blocks of the
-same article (bodies split by ads or paywall markup). Read-more lines and the source line met
-on the way are set aside (they become ``read_more`` and ``source``), never body text; the
-standfirst is ``description``, never body text.
+1. The walk turns every block-level element into text blocks (``<div>``s without ``<p>`` and
+   ``<br><br>``-separated text included) and records for each one its owner element, how
+   much of it is link text and which boilerplate markup (share bar, related stories,
+   comments, hidden elements, ...) encloses it.
+2. The container is the element where long, link-poor text concentrates (readability-style
+   scores passed to ancestors with decay; explicit article-body markup gets a bonus; on pages
+   with several articles, the one under the ``<h1>``), widened over a body split into several
+   blocks as long as the added text is written like the core's paragraphs.
+3. Blocks of the container are kept unless boilerplate markup inside it encloses them, they
+   are link lists, whole-line furniture ("Advertisement", credits, date stamps), the
+   standfirst (that is ``description``), or, once the body is known, labels and subheadings
+   that introduce no text. Read-more lines are set aside as ``read_more``; the source line is
+   ``source`` (see :mod:`newscrawl.parsers.links`).
+4. When the result is much shorter than the page's JSON-LD ``articleBody``, that text guides
+   the choice of the container again (or, when the page does not hold it, is the body).
 """
 
 from __future__ import annotations
@@ -71,6 +78,7 @@ _MIN_SCORED = 25
 _CLIMB_LEVELS = 5
 #: Weight kept by text inside boilerplate markup when scoring containers.
 _BOILER_WEIGHT = 0.25
+#: Score factor of elements with explicit article-body markup (itemprop, class names).
 _EXPLICIT_BONUS = 1.5
 
 
