@@ -19,6 +19,7 @@ from newscrawl.parsers.common import (
     override_texts,
     site_keys,
     squash,
+    text_length,
     text_of,
 )
 from newscrawl.parsers.structured import as_list, as_text, type_names
@@ -64,6 +65,7 @@ _AUTHOR_LABEL = re.compile(
 )
 _BY_LINE = re.compile(r"^(?:by|von|por|par|door|av|af)\s+\S", re.IGNORECASE)
 _MAX_PREFIXED = 150
+_MAX_BYLINE = 200
 _MAX_SIGNATURE = 60
 _SENTENCE = re.compile(r"[.!?:;]\s|[.!?:;]$")
 #: "... and agencies": a source line that names no author.
@@ -233,7 +235,7 @@ def byline_nodes(page: Page) -> list[etree._Element]:
         _labelled_values,
     ]
     for tier in tiers:
-        nodes = [n for n in tier(page) if 2 <= len(text_of(n)) <= 200]
+        nodes = [n for n in tier(page) if 2 <= text_length(n) <= _MAX_BYLINE]
         nodes = [n for n in nodes if not is_foreign(n)]
         if nodes:
             return _innermost(_same_block(nodes))

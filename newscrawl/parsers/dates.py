@@ -28,7 +28,7 @@ from newscrawl.parsers.common import class_id, is_foreign, override_texts, text_
 from newscrawl.parsers.structured import ARTICLE_TYPES, as_text, type_names
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from lxml import etree
 
@@ -313,8 +313,11 @@ def _date_nodes(page: Page) -> Iterator[etree._Element]:
             yield node
 
 
-def visible_stamps(page: Page, language: str | None) -> list[Stamp]:
-    """Dates printed in the article, those after the headline first."""
+def visible_stamps(
+    page: Page, language: str | None, wanted: Callable[[str], bool] | None = None
+) -> list[Stamp]:
+    """Dates printed in the article, those after the headline first; with ``wanted``,
+    only those whose text it accepts (a cheap filter before the date parser)."""
     before: list[Stamp] = []
     after: list[Stamp] = []
     seen_headline = False
@@ -322,12 +325,27 @@ def visible_stamps(page: Page, language: str | None) -> list[Stamp]:
         if node.tag == "h1":
             seen_headline = True
             continue
-        if len(_YEAR.findall(text_of(node))) > 1 or is_foreign(node):
+        text = text_of(node)
+        if len(_YEAR.findall(text)) > 1 or (wanted is not None and not wanted(text)):
+            continue
+        if is_foreign(node):
             continue
         found = _node_stamp(node, language)
         if found:
             (after if seen_headline else before).append(found)
     return after + before
+
+
+def _still_wanted(published: Stamp | None, modified: Stamp | None) -> Callable[[str], bool] | None:
+    """With a structured published date, a printed date matters only when it may print
+    that date (its year is in it: for ``date_raw``) or a modification the structured data
+    lacks."""
+    if published is None:
+        return None
+    year = published.iso[:4]
+    if modified is not None:
+        return lambda text: year in text
+    return lambda text: year in text or bool(_MODIFIED_LABEL.search(text))
 
 
 def _agreeing_raw(published: Stamp, visible: list[Stamp]) -> str:
@@ -365,7 +383,7 @@ def extract_dates(page: Page, language: str | None) -> Dates:
         else _structured(page, ("datePublished", "dateCreated"), selectors.PUBLISHED_META)
     )
     modified = _structured(page, ("dateModified",), selectors.MODIFIED_META)
-    visible = visible_stamps(page, language)
+    visible = visible_stamps(page, language, _still_wanted(published, modified))
     if published is None:
         published = next((s for s in visible if not s.modified), None) or _url_date(page.url)
     if modified is None:

@@ -26,7 +26,7 @@ if TYPE_CHECKING:
     from newscrawl.parsers.page import Page
 
 #: A separator between a title and a site-name / section suffix.
-_SEPARATOR = re.compile(r"\s*(?:\s[|–—·•*/:-]|[|｜ㅣ:：»«]|--)\s*$")
+_SEPARATORS = re.compile(r"\s+[|–—·•*/:-]\s*|\s*[|｜ㅣ:：»«]\s*|--")
 _KICKER_END = re.compile(r"\S\s*(?:[:|–—-]|\s-)\s+$")
 _SUFFIX_PARTS = re.compile(r"\s*[|｜ㅣ–—·•]\s*|\s+-\s+|^-")
 #: " | Anything short" at the end of a <title> (used when no site name is known).
@@ -55,20 +55,13 @@ def _squash(text: str) -> str:
     return "".join(_WORD.findall(fold(text)))
 
 
-def _strip_once(title: str, names: Iterable[str]) -> str:
-    folded = fold(title)
-    for name in names:
-        key = _squash(name)
-        if not key:
-            continue
-        for cut in range(len(title) - 1, 0, -1):
-            tail = title[cut:]
-            if _squash(tail) == key and _SEPARATOR.search(title[:cut]):
-                head = _SEPARATOR.sub("", title[:cut])
-                if len(head) >= _MIN_HEADLINE and fold(head) != folded:
-                    return head
-            if len(_squash(tail)) > len(key):
-                break
+def _strip_once(title: str, keys: set[str]) -> str:
+    """``title`` without its last part when that part names the site (one of ``keys``)."""
+    for match in reversed(list(_SEPARATORS.finditer(title))):
+        if _squash(title[match.end() :]) in keys:
+            head = title[: match.start()].rstrip(" |–—·•*/:-")
+            if len(head) >= _MIN_HEADLINE:
+                return head
     return title
 
 
@@ -82,9 +75,9 @@ def strip_site_suffix(title: str, names: Iterable[str] = ()) -> str:
     >>> strip_site_suffix("Brexit: what next", ["Brexit"])
     'Brexit: what next'
     """
-    names = list(names)
+    keys = {k for k in (_squash(n) for n in names) if k}
     for _ in range(3):
-        stripped = _strip_once(title, names)
+        stripped = _strip_once(title, keys)
         if stripped == title:
             break
         title = stripped

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from newscrawl.items import Image
 from newscrawl.parsers import selectors
-from newscrawl.parsers.common import class_id, is_foreign, text_of
+from newscrawl.parsers.common import class_id, is_foreign, text_length, text_of
 from newscrawl.parsers.structured import as_list, as_text
 from newscrawl.text import clean_or_none, normalize_space
 from newscrawl.urls import absolutize
@@ -99,6 +99,9 @@ def image_url(img: etree._Element, base: str) -> str | None:
     """The image file of an ``<img>``: ``src`` unless it is a placeholder, then the lazy
     loading attributes (``data-src``, ``data-lazyload-srcset``...), then a ``<picture>``'s
     first source."""
+    src = (img.get("src") or "").strip()
+    if src and not _PLACEHOLDER.search(src):
+        return absolutize(src, base)
     candidates = [(str(k), str(v)) for k, v in img.items() if _SRC_ATTR.search(str(k))]
     candidates.sort(key=lambda item: item[0] != "src")
     parent = img.getparent()
@@ -183,7 +186,7 @@ def _small_block(block: etree._Element) -> bool:
         for i in block.iter(*selectors.IMAGE_TAGS)
         if not any(a.tag == "noscript" for a in i.iterancestors())
     ]
-    return len(images) <= 1 and len(text_of(block)) <= _MAX_BLOCK_TEXT
+    return len(images) <= 1 and text_length(block) <= _MAX_BLOCK_TEXT
 
 
 def _caption_node(block: etree._Element) -> etree._Element | None:
