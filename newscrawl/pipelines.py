@@ -334,7 +334,8 @@ class OutputPipeline:
             return item
         claim = self.state.take_claim(item.canonical_url or item.url) if self.state else None
         if claim is None or self.state is None:
-            append_line(self.path, item.to_dict())
+            # one write() never leaves a torn line; fsync only pairs a line with the state
+            append_line(self.path, item.to_dict(), fsync=False)
         else:
             self._write_claimed(self.state.store, item, claim)
         _inc(self.stats, "newscrawl/output/written")
