@@ -52,7 +52,10 @@ def test_extract_description(html: str, expected: str | None) -> None:
 @pytest.mark.parametrize(
     ("html", "expected"),
     [
-        (page('<meta property="article:section" content="Politics">'), "Politics"),
+        (
+            page('<meta property="article:section" content="Politics &amp;amp; Law">'),
+            "Politics & Law",
+        ),
         (
             page(
                 body=header(
@@ -93,13 +96,21 @@ def test_extract_section(html: str, expected: str | None) -> None:
         (page("<title>Storm hits the coast - Northstar News</title>"), "Northstar News"),
         (
             page(
+                '<script type="application/ld+json">{"@graph": [{"@type": "NewsArticle",'
+                ' "headline": "H", "publisher": {"@id": "https://t.lu/#org"}}, {"@type":'
+                ' "Organization", "@id": "https://t.lu/#org", "name": "Tageblatt"}]}</script>'
+            ),
+            "Tageblatt",
+        ),
+        (
+            page(
                 '<meta name="twitter:site" content="@handle">',
                 '<footer><a class="logo" href="/"><img alt="Footer Name"></a></footer>',
             ),
             None,
         ),
     ],
-    ids=["og-site-name", "logo-alt", "title-suffix", "footer-logo-and-handle-ignored"],
+    ids=["og-site-name", "logo-alt", "title-suffix", "publisher-reference", "footer-logo-ignored"],
 )
 def test_extract_site_name(html: str, expected: str | None) -> None:
     assert extract_site_name(load_page(html, URL)) == expected

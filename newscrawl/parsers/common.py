@@ -151,12 +151,23 @@ def squash(text: str | None) -> str:
     return "".join(_WORD.findall(fold(text))).replace("_", "")
 
 
+def publisher_name(page: Page) -> str | None:
+    """The JSON-LD publisher's name (an ``@id`` reference resolved), never a URL."""
+    publisher = page.ld.get("publisher")
+    if isinstance(publisher, list):
+        publisher = publisher[0] if publisher else None
+    if isinstance(publisher, dict) and "name" not in publisher:
+        ref = publisher.get("@id")
+        publisher = next((o for o in page.ld_all if o.get("@id") == ref and o.get("name")), {})
+    name = as_text(publisher.get("name") if isinstance(publisher, dict) else publisher)
+    return name if name and "://" not in name else None
+
+
 def site_keys(page: Page) -> list[str]:
     """:func:`squash` keys of the site's own names: site name, publisher, host labels."""
-    publisher = page.ld.get("publisher")
     names = [
         page.meta_first("og:site_name", "application-name"),
-        as_text(publisher) if publisher else None,
+        publisher_name(page),
         page.meta_first("twitter:site"),
     ]
     host = (urlsplit(page.url).hostname or "").removeprefix("www.")

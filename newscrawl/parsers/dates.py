@@ -73,6 +73,7 @@ _MODIFIED_LABEL = re.compile(
 )
 _LABEL = re.compile(
     r"^.*?(?:updated|modified|published|posted|veröffentlicht|aktualisiert|erstellt|stand"
+    r"|publiziert|erschienen|publisert|publicerad|gepubliceerd|opublikowano|publikováno"
     r"|publié|mis à jour|publicado|actualizado|pubblicato|aggiornato|güncelleme|yayınlanma"
     r"|coverage started|datum|date|fecha|on)\b\s*(?:on|am|le|el|il)?\s*[:：]?\s*",
     re.IGNORECASE,
@@ -351,7 +352,7 @@ def _still_wanted(published: Stamp | None, modified: Stamp | None) -> Callable[[
 def _agreeing_raw(published: Stamp, visible: list[Stamp]) -> str:
     """The printed form of the published date: a printed date at the same minute, else
     on the same day, else the structured string."""
-    printed = [s for s in visible if s.printed and not s.modified]
+    printed = sorted((s for s in visible if s.printed and not s.modified), key=lambda s: len(s.raw))
     for same in (
         [s for s in printed if len(s.iso) > 10 and s.iso[:16] == published.iso[:16]],
         [s for s in printed if s.iso[:10] == published.iso[:10]],

@@ -14,7 +14,7 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from newscrawl.parsers import selectors
-from newscrawl.parsers.common import class_id, override_texts, text_of
+from newscrawl.parsers.common import class_id, override_texts, publisher_name, text_of
 from newscrawl.parsers.structured import as_list, as_text
 from newscrawl.text import fold, normalize_space
 
@@ -42,8 +42,7 @@ _MIN_HEADLINE = 3
 def site_names(page: Page, site_name: str | None) -> list[str]:
     """Names a title suffix may carry: the site name, publisher, host name."""
     names = [site_name or "", page.meta_first("og:site_name", "application-name") or ""]
-    publisher = page.ld.get("publisher")
-    names.append(as_text(publisher) or "" if publisher else "")
+    names.append(publisher_name(page) or "")
     host = (urlsplit(page.url).hostname or "").removeprefix("www.")
     names.extend([host, *(label for label in host.split(".")[:-1] if len(label) >= 3)])
     names.extend(as_text(v) or "" for v in as_list(page.ld.get("articleSection")))

@@ -49,7 +49,8 @@ _CREDIT_TAIL = re.compile(
     rf"(?:\s*\(\s*(?P<paren>[^()]*?(?:\bphoto\b|/|{_CREDIT_LABEL}\s*[:：])[^()]*)\s*\)"
     rf"|\s*(?<![\w])(?:{_CREDIT_LABEL}\s*[:：]|©|(?:photo|picture|image)s? by\b)"
     r"\s*(?P<label>[^:：]{2,80}?)"
-    r"|\s+[/|]\s*(?P<slash>[^/|]{2,60}?))\s*$",
+    r"|\s+[/|]\s*(?P<slash>[^/|]{2,60}?)"
+    r"|\s*[（(](?P<jp>[^（）()]{1,30}?)(?:提供|撮影)[）)])\s*$",
     re.IGNORECASE,
 )
 _AGENCY_PHOTO = re.compile(r"^\s*\w+ photo\b", re.IGNORECASE)
@@ -77,17 +78,24 @@ def split_credit(caption: str) -> tuple[str | None, str | None]:
     ('A snow plough near Žabljak.', 'Vesna Kovač/Atlas News')
     >>> split_credit("A boat is lowered into the water. (AP Photo/John Roe)")
     ('A boat is lowered into the water.', 'AP Photo/John Roe')
+    >>> split_credit("© BART DEWAELE")
+    (None, 'BART DEWAELE')
+    >>> split_credit("通話試験を行う技官（警視庁提供）")
+    ('通話試験を行う技官', '警視庁')
     >>> split_credit("Crowds in Ankara.")
     ('Crowds in Ankara.', None)
     """
     text = normalize_space(caption)
     match = _CREDIT_TAIL.search(text)
-    if not match or match.start() == 0:
+    if not match:
         return (text or None), None
-    credit = match["paren"] or match["label"] or match["slash"]
+    credit = match["paren"] or match["label"] or match["slash"] or match["jp"]
+    if match.start() == 0:
+        # the whole text is a credit ("© BART DEWAELE"), or no credit at all
+        return (None, clean_or_none(credit)) if match["label"] else ((text or None), None)
     if match["paren"] and not _AGENCY_PHOTO.search(credit):
         credit = _CREDIT_PREFIX.sub("", credit)
-    return clean_or_none(text[: match.start()]), clean_or_none(credit)
+    return clean_or_none(text[: match.start()]), clean_or_none(credit.strip("()[] "))
 
 
 def _side(node: etree._Element, attr: str) -> int | None:
@@ -230,7 +238,7 @@ def _caption_and_credit(block: etree._Element | None) -> tuple[str | None, str |
     text = text_of(node, skip=_hidden_or_credit) if node is not None else ""
     credit_node = _credit_node(block)
     credit = text_of(credit_node, skip=lambda n: bool(_HIDDEN.search(class_id(n))))
-    credit = _CREDIT_PREFIX.sub("", credit) if credit_node is not None else ""
+    credit = _CREDIT_PREFIX.sub("", credit).strip("()[] ") if credit_node is not None else ""
     if credit:
         return clean_or_none(text), clean_or_none(credit)
     return split_credit(text) if text else (None, None)

@@ -8,7 +8,13 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from newscrawl.parsers import selectors
-from newscrawl.parsers.common import class_id, is_foreign, override_texts, text_of
+from newscrawl.parsers.common import (
+    class_id,
+    is_foreign,
+    override_texts,
+    publisher_name,
+    text_of,
+)
 from newscrawl.parsers.structured import as_list, as_text
 from newscrawl.text import clean_or_none, dedupe, normalize_space
 from newscrawl.urls import absolutize, canonical_url, same_site
@@ -20,6 +26,8 @@ if TYPE_CHECKING:
 
 _LANG = re.compile(r"^[A-Za-z]{2,3}(?:[-_][A-Za-z0-9]{2,8})*$")
 _TAG_SPLIT = re.compile(r"\s*[,;]\s*")
+#: Tag values that are identifiers, not topics (UUIDs, hex or numeric ids).
+_ID_LIKE = re.compile(r"^(?:[0-9a-f]{8}-[0-9a-f-]{27,}|[0-9a-f]{16,}|\d+)$", re.IGNORECASE)
 _TITLE_SEPARATOR = re.compile(r"\s+[|–—·•-]\s+|\s*[|｜]\s*")
 _MAX_LABEL = 40
 _MIN_STANDFIRST = 30
@@ -78,7 +86,7 @@ def extract_section(page: Page) -> str | None:
     section label printed above the headline -> the last breadcrumb."""
     for text in override_texts(page, "section"):
         return text
-    return clean_or_none(
+    section = (
         as_text(page.ld.get("articleSection"))
         or page.meta_first(
             "article:section",
@@ -91,6 +99,7 @@ def extract_section(page: Page) -> str | None:
         or _section_label(page)
         or _breadcrumb_section(page)
     )
+    return clean_or_none(html.unescape(section)) if section else None
 
 
 def _section_label(page: Page) -> str | None:
@@ -145,13 +154,14 @@ def extract_tags(page: Page) -> list[str]:
     for raw in as_list(page.ld.get("keywords")):
         text = as_text(raw)
         if text:
-            values.extend(_TAG_SPLIT.split(text) if isinstance(raw, str) else [text])
+            values.extend(_TAG_SPLIT.split(text))
     if not values:
         values = [normalize_space(v) for v in page.meta.get("article:tag", ())]
     if not values:
         raw_meta = page.meta_first("news_keywords", "keywords", "parsely-tags", "sailthru.tags")
         values = _TAG_SPLIT.split(raw_meta) if raw_meta else []
-    return dedupe([normalize_space(v) for v in values])
+    tags = (normalize_space(html.unescape(v)) for v in values)
+    return dedupe([t for t in tags if t and not _ID_LIKE.match(t)])
 
 
 def normalize_language(value: str | None) -> str | None:
@@ -191,10 +201,9 @@ def extract_language(page: Page) -> str | None:
 def extract_site_name(page: Page) -> str | None:
     """Publication name: ``og:site_name`` -> JSON-LD publisher -> application-name ->
     the logo's text -> the ``<title>``'s suffix."""
-    publisher = page.ld.get("publisher")
     return clean_or_none(
         page.meta_first("og:site_name")
-        or (as_text(publisher) if publisher else None)
+        or publisher_name(page)
         or page.meta_first("application-name", "apple-mobile-web-app-title")
         or _logo_name(page)
         or _title_suffix(page)
