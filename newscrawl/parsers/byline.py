@@ -193,6 +193,19 @@ def _node_names(node: etree._Element) -> list[str]:
 _BYLINE_WORDS = re.compile("|".join(map(re.escape, selectors.BYLINE_CLASS_WORDS)))
 
 
+def _rel_authors(page: Page) -> list[etree._Element]:
+    return [n for n in page.marked if "author" in (n.get("rel") or "").split()]
+
+
+def _itemprop_authors(page: Page) -> list[etree._Element]:
+    found: list[etree._Element] = []
+    for node in page.marked:
+        if node.get("itemprop") == "author":
+            names = selectors.ITEMPROP_NAME(node)
+            found.extend(names if names else [node] if len(node) == 0 else [])
+    return found
+
+
 def _classed_bylines(page: Page) -> list[etree._Element]:
     return [
         n
@@ -225,11 +238,12 @@ def _prefixed_lines(page: Page) -> list[etree._Element]:
 
 
 def byline_nodes(page: Page) -> list[etree._Element]:
-    """The article's byline elements: the first tier that matches (explicit author
-    markup, then byline/author classes), without foreign bylines, limited to the block of
-    the first one."""
+    """The article's byline elements: the first tier that matches (``rel=author``,
+    ``itemprop=author``, byline/author classes, a "By X" line under the headline, an
+    "Autor: X" line), without foreign bylines, limited to the block of the first one."""
     tiers = [
-        *(lambda p, q=q: q(p.tree) for q in selectors.BYLINE),
+        _rel_authors,
+        _itemprop_authors,
         _classed_bylines,
         _prefixed_lines,
         _labelled_values,

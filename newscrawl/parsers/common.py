@@ -213,12 +213,17 @@ _MARK_WORDS = re.compile(
 
 
 def scan_marked(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
-    """One pass over the page: ``<h1>``, ``<time>``, date ``itemprop`` elements and
-    elements whose class/id holds a byline or date word, in page order."""
+    """One pass over the page: ``<h1>``, ``<time>``, author/date ``itemprop`` and
+    ``rel=author`` elements, and elements whose class/id holds a byline, date or page
+    word, in page order."""
     found: list[lxml.html.HtmlElement] = []
     for node in tree.iter():
         tag = node.tag
-        if tag in ("h1", "time") or node.get("itemprop") in selectors.DATE_ITEMPROPS:
+        if (
+            tag in ("h1", "time")
+            or node.get("itemprop") in selectors.MARKED_ITEMPROPS
+            or node.get("rel") is not None
+        ):
             found.append(node)
             continue
         words = node.get("class") or node.get("id")

@@ -115,11 +115,11 @@ KICKER_CLASS_WORDS: tuple[str, ...] = (
 )
 
 # --- byline -----------------------------------------------------------------------------
-BYLINE: tuple[Query, ...] = (
-    # explicit author markup
-    _xp("//*[@rel='author' and not(ancestor::footer) and not(ancestor::aside)]"),
-    _xp("//*[@itemprop='author']//*[@itemprop='name'] | //*[@itemprop='author' and not(*)]"),
-)
+# Byline tiers, first match wins (see ``byline.byline_nodes``). First the explicit author
+# markup found in the one pass of ``common.scan_marked``: ``rel=author`` elements, then
+# ``itemprop=author`` elements, or
+#: the ``itemprop=name`` inside an ``itemprop=author`` element.
+ITEMPROP_NAME = _xp(".//*[@itemprop='name']")
 #: Then: elements of these tags whose class/id holds one of these words (matched in one
 #: Python pass over the page, see ``common.scan_marked``).
 BYLINE_CLASS_WORDS: tuple[str, ...] = (
@@ -197,6 +197,8 @@ DATE_TAGS: frozenset[str] = frozenset(
     {"span", "div", "p", "li", "small", "dd", "details", "summary", "em", "strong", "header"}
 )
 DATE_ITEMPROPS: frozenset[str] = frozenset({"datePublished", "dateModified"})
+#: ``itemprop`` values of the elements ``common.scan_marked`` collects.
+MARKED_ITEMPROPS: frozenset[str] = DATE_ITEMPROPS | {"author"}
 #: Published-time ``<meta>`` names, most specific first.
 PUBLISHED_META: tuple[str, ...] = (
     "article:published_time",
