@@ -17,6 +17,7 @@ from __future__ import annotations
 import logging
 import re
 from datetime import date, datetime, timedelta, timezone
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 from zoneinfo import ZoneInfo
 
@@ -28,7 +29,7 @@ from newscrawl.parsers.common import class_id, is_foreign, override_texts, text_
 from newscrawl.parsers.structured import ARTICLE_TYPES, as_text, type_names
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator
+    from collections.abc import Callable, Iterator, Mapping
 
     from lxml import etree
 
@@ -56,14 +57,14 @@ _ZONE = re.compile(
     r"|(?<=\d)Z\b)(?:\s*(?P<sign>[+-])\s*(?P<hours>\d{1,2})(?::?(?P<minutes>\d{2}))?)?"
 )
 #: Zones as fixed offsets (hours), or a region whose offset depends on the date.
-_ZONES: dict[str, float | str] = {
+_ZONES: Mapping[str, float | str] = MappingProxyType({
     "UTC": 0, "GMT": 0, "Z": 0, "CET": 1, "MEZ": 1, "CEST": 2, "MESZ": 2, "BST": 1,
     "EST": -5, "EDT": -4, "CST": -6, "CDT": -5, "MST": -7, "MDT": -6, "PST": -8, "PDT": -7,
     "IST": 5.5, "JST": 9, "KST": 9, "TRT": 3, "MSK": 3, "EET": 2, "EEST": 3, "WET": 0,
     "WEST": 1, "AEST": 10, "AEDT": 11, "SGT": 8, "HKT": 8,
     "ET": "America/New_York", "CT": "America/Chicago", "MT": "America/Denver",
     "PT": "America/Los_Angeles",
-}  # fmt: skip
+})  # fmt: skip
 #: Lead-ins of printed dates: a modification, or a publication.
 _MODIFIED_LABEL = re.compile(
     r"\b(?:updated|last (?:updated|modified)|modified|aktualisiert|geändert|stand|mis à jour"
