@@ -9,6 +9,7 @@ from __future__ import annotations
 import argparse
 import importlib
 import logging
+import os
 import sys
 from typing import TYPE_CHECKING
 
@@ -59,13 +60,32 @@ def main(argv: Sequence[str] | None = None) -> int:
     )
     try:
         code: int = args.run(args)
+        sys.stdout.flush()  # a full disk or a closed pipe shows here, not at exit
     except NewscrawlError as exc:
         print(f"newscrawl: {exc}", file=sys.stderr)
+        return EXIT_FAILED
+    except OSError as exc:
+        if exc.filename:  # a file error a command did not turn into its own message
+            print(f"newscrawl: {exc.filename}: {exc.strerror or exc}", file=sys.stderr)
+            return EXIT_FAILED
+        _drop_stdout()  # writing the standard output failed (disk full, closed pipe)
+        print(f"newscrawl: cannot write to standard output: {exc.strerror or exc}", file=sys.stderr)
         return EXIT_FAILED
     except KeyboardInterrupt:
         print("newscrawl: interrupted", file=sys.stderr)
         return 130
     return code
+
+
+def _drop_stdout() -> None:
+    """Point the standard output at /dev/null: what is still buffered for it cannot be
+    written either, and must not fail again when the interpreter exits."""
+    try:
+        devnull = os.open(os.devnull, os.O_WRONLY)
+        os.dup2(devnull, sys.stdout.fileno())
+    except (OSError, ValueError):  # no real file descriptor (captured output)
+        return
+    os.close(devnull)
 
 
 if __name__ == "__main__":

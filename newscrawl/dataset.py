@@ -52,10 +52,13 @@ def _date_sort_key(record: dict[str, Any]) -> tuple[int, float, str]:
     url = str(record.get("canonical_url"))
     if not value:
         return (1, 0.0, url)
-    parsed = datetime.fromisoformat(value)
-    if parsed.tzinfo is None:
-        parsed = parsed.replace(tzinfo=UTC)
-    return (0, parsed.timestamp(), url)
+    try:
+        parsed = datetime.fromisoformat(value)
+        if parsed.tzinfo is None:
+            parsed = parsed.replace(tzinfo=UTC)
+        return (0, parsed.timestamp(), url)
+    except (ValueError, OverflowError):  # schema-shaped but no real date ("2026-13-45")
+        return (1, 0.0, url)
 
 
 def _lines(path: Path) -> Iterator[tuple[int, int, bytes]]:
@@ -139,9 +142,11 @@ def write_atomically(path: Path, chunks: Iterator[bytes]) -> None:
             os.fsync(handle.fileno())
         os.chmod(tmp, 0o666 & ~_umask())
         os.replace(tmp, path)
-    except BaseException:
+    except BaseException as exc:
         if os.path.exists(tmp):
             os.unlink(tmp)
+        if isinstance(exc, OSError):  # disk full, the target is a directory, ...
+            raise NewscrawlError(f"cannot write {path}: {exc.strerror or exc}") from exc
         raise
 
 

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+import contextlib
+import errno
 import json
 import os
 from typing import TYPE_CHECKING, Any
@@ -63,9 +65,23 @@ def append_line(path: Path, record: dict[str, Any], fsync: bool = True) -> int:
         raise NewscrawlError(f"cannot write {path}: {exc.strerror}") from exc
     try:
         offset = os.lseek(fd, 0, os.SEEK_END)
-        os.write(fd, data)
-        if fsync:
-            os.fsync(fd)
+        _write_whole(fd, data, offset, fsync)
+    except OSError as exc:  # disk full, quota, I/O error
+        raise NewscrawlError(f"cannot write {path}: {exc.strerror or exc}") from exc
     finally:
         os.close(fd)
     return offset
+
+
+def _write_whole(fd: int, data: bytes, offset: int, fsync: bool) -> None:
+    """Write ``data`` in one ``write``; on failure cut the file back to ``offset`` so
+    that no half line is left behind, and raise the :class:`OSError`."""
+    try:
+        if os.write(fd, data) != len(data):
+            raise OSError(errno.ENOSPC, "short write (disk full?)")
+        if fsync:
+            os.fsync(fd)
+    except OSError:
+        with contextlib.suppress(OSError):  # not every file can be truncated (a device)
+            os.ftruncate(fd, offset)
+        raise

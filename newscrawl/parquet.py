@@ -6,6 +6,7 @@ of structs, so pandas, DuckDB and Hugging Face ``datasets`` read the file as it 
 
 from __future__ import annotations
 
+import contextlib
 from typing import TYPE_CHECKING, Any
 
 from newscrawl.errors import NewscrawlError
@@ -65,9 +66,19 @@ def arrow_schema() -> Any:
 def write_parquet(path: Path, records: Iterable[dict[str, Any]]) -> None:
     """Write records to ``path`` in row batches (the file appears only when complete)."""
     pa, pq = _arrow()
-    schema = arrow_schema()
     tmp = path.with_name(f".{path.name}.tmp")
-    path.parent.mkdir(parents=True, exist_ok=True)
+    try:
+        path.parent.mkdir(parents=True, exist_ok=True)
+        _write_batches(pa, pq, tmp, records)
+        tmp.replace(path)
+    except OSError as exc:  # pyarrow's I/O errors are OSErrors too
+        with contextlib.suppress(OSError):
+            tmp.unlink(missing_ok=True)
+        raise NewscrawlError(f"cannot write {path}: {exc.strerror or exc}") from exc
+
+
+def _write_batches(pa: Any, pq: Any, tmp: Path, records: Iterable[dict[str, Any]]) -> None:
+    schema = arrow_schema()
     with pq.ParquetWriter(str(tmp), schema) as writer:
         batch: list[dict[str, Any]] = []
         for record in records:
@@ -77,4 +88,3 @@ def write_parquet(path: Path, records: Iterable[dict[str, Any]]) -> None:
                 batch = []
         if batch:
             writer.write_table(pa.Table.from_pylist(batch, schema=schema))
-    tmp.replace(path)

@@ -230,6 +230,13 @@ def project_settings(overrides: dict[str, Any]) -> Settings:
     return settings
 
 
+def _drop_traceback(record: logging.LogRecord) -> bool:
+    """Logging filter: keep the record's message, drop its traceback."""
+    record.exc_info = None
+    record.exc_text = None
+    return True
+
+
 def run_crawl(plan: CrawlPlan) -> None:
     """Run the news spider to completion in this process; raise :class:`NewscrawlError`
     when the run could not start or broke off (the message says why)."""
@@ -249,6 +256,9 @@ def run_crawl(plan: CrawlPlan) -> None:
     if logging.getLevelName(level) == logging.WARNING:
         # "Disabled <component>: <why>" is expected for optional components (no --state)
         logging.getLogger("scrapy.middleware").setLevel(logging.ERROR)
+    # An unreachable host's robots.txt error comes with a traceback; the page itself
+    # fails the same way and is a reject, so the one-line message is enough.
+    logging.getLogger("scrapy.downloadermiddlewares.robotstxt").addFilter(_drop_traceback)
     failures: list[Failure] = []
     distributed = bool(plan.overrides.get("NEWSCRAWL_REDIS_URL"))
     spider = DistributedNewsSpider if distributed else NewsSpider

@@ -13,7 +13,9 @@ from newscrawl.errors import FetchError, NotAnArticleError, NotHTMLError
 from newscrawl.fetch import check_http_url, fetch
 from newscrawl.jsonl import append_line, dumps
 from newscrawl.parsers import parse_article
+from newscrawl.parsers.decode import decode_html
 from newscrawl.schema import record_errors
+from newscrawl.settings import DOWNLOAD_MAXSIZE
 from newscrawl.validation import not_article_reason
 
 if TYPE_CHECKING:
@@ -43,6 +45,8 @@ def _read_page(args: argparse.Namespace) -> tuple[bytes, str, str | None]:
         fetched = fetch(url)
         return fetched.body, fetched.url, fetched.encoding
     try:
+        if args.html.stat().st_size > DOWNLOAD_MAXSIZE:  # the limit a fetched page has
+            raise FetchError(f"--html file {args.html} is larger than {DOWNLOAD_MAXSIZE} bytes")
         return args.html.read_bytes(), url, None
     except FileNotFoundError as exc:
         raise FetchError(f"--html file not found: {args.html}") from exc
@@ -53,8 +57,12 @@ def _read_page(args: argparse.Namespace) -> tuple[bytes, str, str | None]:
 
 
 def run(args: argparse.Namespace) -> int:
-    body, url, _encoding = _read_page(args)
-    article = parse_article(body, url)
+    body, url, encoding = _read_page(args)
+    # the HTTP charset is the page's own word on its encoding (a <meta> may be stale)
+    try:
+        article = parse_article(decode_html(body, encoding), url)
+    except NotHTMLError as exc:  # name the page: the file read, or the URL fetched
+        raise NotHTMLError(f"{args.html or url}: {exc}") from exc
     reason = not_article_reason(article)
     if reason:
         raise NotAnArticleError(f"{url} is not an article: {reason}")

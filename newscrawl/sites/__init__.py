@@ -154,8 +154,13 @@ def _strings(path: Path, data: dict[str, Any], key: str) -> list[str]:
 
 
 def _url(path: Path, key: str, value: str) -> str:
-    parts = urlsplit(value.strip())
-    if parts.scheme not in ("http", "https") or not parts.hostname:
+    try:
+        parts = urlsplit(value.strip())
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname)
+        _ = parts.port  # ValueError for a port out of range
+    except ValueError as exc:  # a broken IPv6 literal, a port out of range
+        raise _fail(path, key, f"not a valid URL: {value!r} ({exc})") from None
+    if not valid:
         raise _fail(path, key, f"not an http(s) URL: {value!r}")
     return value.strip()
 

@@ -83,8 +83,13 @@ def parse_starts(value: str | Iterable[str] | None) -> list[str]:
         for token in (t for t in re.split(r"[\s,]+", item) if t):
             candidates = _read_start_file(token[1:]) if token.startswith("@") else [token]
             for url in candidates:
-                parts = urlsplit(url)
-                if parts.scheme not in ("http", "https") or not parts.hostname:
+                try:
+                    parts = urlsplit(url)
+                    valid = parts.scheme in ("http", "https") and bool(parts.hostname)
+                    _ = parts.port  # ValueError for a port out of range
+                except ValueError as exc:  # a broken IPv6 literal, a port out of range
+                    raise StartError(f"START is not a valid URL: {url!r} ({exc})") from None
+                if not valid:
                     raise StartError(f"START is neither an http(s) URL nor @FILE: {url!r}")
                 urls.append(url)
     return list(dict.fromkeys(urls))
