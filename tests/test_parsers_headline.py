@@ -63,6 +63,49 @@ CASES = [
     ),
     pytest.param(
         page(
+            ld(headline="Unrest in the north - \u00abWe were not warned in time\u00bb")
+            + '<meta property="og:title" content="Flood disaster: \u00abWe were not warned'
+            ' in time\u00bb">'
+        ),
+        "\u00abWe were not warned in time\u00bb",
+        id="different-kickers-before-the-same-headline",
+    ),
+    pytest.param(
+        page(
+            ld(headline="Budget talks: the mayor and the council agree on cuts")
+            + '<meta property="og:title" content="City hall: the mayor and the council agree'
+            ' on cuts">'
+        ),
+        "Budget talks: the mayor and the council agree on cuts",
+        id="shared-tail-without-kicker-separator-kept",
+    ),
+    pytest.param(
+        page(
+            '<meta name="headline" content="Rail strike called off">'
+            '<meta property="og:title" content="Rail strike called off-Economy">'
+        ),
+        "Rail strike called off",
+        id="headline-meta-when-no-json-ld",
+    ),
+    pytest.param(
+        page(
+            "<title>Court hears the complaint of a farmer | Example</title>",
+            '<h1><span class="subline">Arms exports</span>'
+            ' <span class="topline">Court hears the complaint of a farmer</span></h1>',
+        ),
+        "Arms exports Court hears the complaint of a farmer",
+        id="misnamed-kicker-longer-than-the-rest-kept",
+    ),
+    pytest.param(
+        page(
+            "<title>Strike called off after talks</title>",
+            '<h1><span class="kicker">Rail</span> Strike called off after talks</h1>',
+        ),
+        "Strike called off after talks",
+        id="kicker-element-in-h1-skipped",
+    ),
+    pytest.param(
+        page(
             '<meta property="og:title" content="Mayor resigns after audit">',
             '<h1 class="logo">Example News</h1><h1>Log In</h1>',
         ),

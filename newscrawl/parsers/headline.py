@@ -1,9 +1,11 @@
 """Headline: the article's own title, without the site name, chosen among its sources.
 
-Sources, in trust order: the JSON-LD/microdata ``headline``, the visible ``<h1>``,
-``og:title``, ``twitter:title`` and ``<title>``. Every candidate is cleaned the same way
-(HTML entities decoded, site-name suffix cut); a visible ``<h1>`` that shares no words
-with the page's other titles (a logo, a "Log in" box) is not a candidate.
+Sources, in trust order: the JSON-LD/microdata ``headline`` (else a ``headline`` meta
+tag), the visible ``<h1>``, ``og:title``, ``twitter:title`` and ``<title>``. Every
+candidate is cleaned the same way (HTML entities decoded, site-name suffix cut); a visible
+``<h1>`` that shares no words with the page's other titles (a logo, a "Log in" box) is not
+a candidate. A kicker ("Topic: ") before the structured headline is dropped when another
+source shows the same headline without it or behind a different kicker.
 """
 
 from __future__ import annotations
@@ -109,7 +111,9 @@ def _visible_h1(page: Page, others: list[str], names: list[str]) -> str:
     for expression in selectors.HEADLINE:
         for node in expression(page.tree):
             whole = clean_title(text_of(node), names)
-            text = clean_title(text_of(node, skip=_is_kicker).strip(" :|–—-"), names) or whole
+            text = clean_title(text_of(node, skip=_is_kicker).strip(" :|–—-"), names)
+            if len(text) * 2 < len(whole):  # the "kicker" was the longer line: misnamed
+                text = whole
             if _MIN_HEADLINE <= len(text) <= 300 and _shares_words(whole, others):
                 return text
     return ""
@@ -129,23 +133,39 @@ def _suffix_names(titles: list[str]) -> list[str]:
     return found
 
 
+def _common_tail(text: str, other: str) -> str:
+    """The ending ``text`` and ``other`` share (compared case-insensitively, character by
+    character), from the start of a word."""
+    n = 0
+    for a, b in zip(reversed(text), reversed(other), strict=False):
+        if a.casefold() != b.casefold():
+            break
+        n += 1
+    return text[len(text) - n :].lstrip() if n else ""
+
+
 def _without_kicker(text: str, others: Iterable[str]) -> str:
-    """``text`` without a leading "Kicker: " when another source prints the rest alone."""
-    folded = fold(text)
+    """``text`` without a leading "Kicker: " when another source prints the rest alone,
+    or after a different kicker ("Region - Rest" beside "Topic: Rest"): a kicker is a
+    label the publisher varies between sources, the headline is what they share."""
     for other in others:
-        key = fold(other)
-        if len(key) >= 15 and len(folded) > len(key) and folded.endswith(key):
-            head = text[: len(text) - len(other)]
-            if _KICKER_END.search(head):
-                return other
+        tail = _common_tail(text, other)
+        if len(tail) < 15 or len(tail) >= len(text):
+            continue
+        head, other_head = text[: -len(tail)], other[: -len(tail)]
+        if _KICKER_END.search(head) and (not other_head or _KICKER_END.search(other_head)):
+            return tail
     return text
 
 
 def _raw_titles(page: Page) -> list[str]:
-    """Structured headline, og:title, twitter:title, <title>: entities decoded, folded."""
+    """Structured headline (JSON-LD, else a ``<meta name|itemprop=headline>``), og:title,
+    twitter:title, <title>: entities decoded, whitespace folded."""
     titles = selectors.TITLE(page.tree)
     raw = [
-        as_text(page.ld.get("headline")) or as_text(page.ld.get("name")),
+        as_text(page.ld.get("headline"))
+        or as_text(page.ld.get("name"))
+        or page.meta_first("headline"),
         page.meta_first("og:title"),
         page.meta_first("twitter:title"),
         text_of(titles[0]) if titles else "",
