@@ -114,6 +114,8 @@ def reject_for_failure(failure: Failure, url: str) -> Reject:
         return Reject(url=url, reason="http_error", detail=f"HTTP {status}")
     if isinstance(exc, OffsiteRequest):
         return Reject(url=url, reason="offsite", detail=str(exc))
+    if isinstance(exc, IgnoreRequest) and "DOWNLOAD_MAXSIZE" in str(exc):  # a gzip bomb, cut
+        return Reject(url=url, reason="too_large", detail=str(exc))
     if isinstance(exc, IgnoreRequest) and "robots" in str(exc).lower():
         return Reject(url=url, reason="robots", detail="forbidden by robots.txt")
     detail = f"{type(exc).__name__}: {exc}".strip().rstrip(":")
@@ -176,6 +178,7 @@ class NewscrawlSpider(Spider):
         if spider.max_items and not crawler.settings.frozen:
             crawler.settings.set("CLOSESPIDER_ITEMCOUNT", spider.max_items, priority="spider")
         crawler.signals.connect(spider.item_scraped, signal=signals.item_scraped)
+        crawler.signals.connect(spider.request_dropped, signal=signals.request_dropped)
         return spider
 
     @property
@@ -190,6 +193,13 @@ class NewscrawlSpider(Spider):
 
     def item_scraped(self, item: Any) -> None:
         self.emitted += 1
+
+    def request_dropped(self, request: Request) -> None:
+        """The scheduler dropped a request it had seen. A redirect back into its own
+        chain is a loop: the page that started the chain is a reject."""
+        chain = request.meta.get("redirect_urls") or []
+        if request.url in chain:
+            self.reject(chain[0], "http_error", f"redirect loop back to {request.url}")
 
     # --- rejects ----------------------------------------------------------------------
 
