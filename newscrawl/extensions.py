@@ -211,21 +211,40 @@ class RunReport:
 
 
 def summary_line(report: dict[str, Any]) -> str:
-    """The one-line summary printed on stderr at the end of a run.
+    """The one-line summary printed on stderr at the end of a run (with what a restart
+    after a killed run repaired, when it repaired anything).
 
     >>> summary_line({"articles_emitted": 2, "rejects_total": 1, "rejects": {"robots": 1},
     ...     "pages_fetched": 5, "bytes": 2048, "duration_s": 0.5, "pages_per_s": 10.0,
     ...     "output": "out.jsonl"})
     'newscrawl: 2 articles -> out.jsonl; 1 rejects (robots 1); 5 pages, 2.0 KiB in 0.5s (10.0 pages/s)'
+    >>> summary_line({"articles_emitted": 0, "rejects_total": 0, "rejects": {},
+    ...     "pages_fetched": 1, "bytes": 0, "duration_s": 1, "pages_per_s": 1.0,
+    ...     "counters": {"output/torn_bytes_cut": 75, "state/reconciled_emitted": 1}})
+    'newscrawl: 0 articles; 0 rejects; 1 pages, 0.0 KiB in 1.0s (1.0 pages/s); torn last line cut (75 bytes); killed run reconciled (1 pending kept, 0 forgotten)'
     """
     reasons = ", ".join(f"{k} {v}" for k, v in report["rejects"].items())
     target = f" -> {report['output']}" if report.get("output") else ""
-    return (
+    line = (
         f"newscrawl: {report['articles_emitted']} articles{target}; "
         f"{report['rejects_total']} rejects" + (f" ({reasons})" if reasons else "") + "; "
         f"{report['pages_fetched']} pages, {report['bytes'] / 1024:.1f} KiB "
         f"in {report['duration_s']:.1f}s ({report['pages_per_s']:.1f} pages/s)"
     )
+    return line + "".join(f"; {part}" for part in _repairs(report.get("counters") or {}))
+
+
+def _repairs(counters: dict[str, Any]) -> list[str]:
+    """What the run repaired after a killed one: a torn last line, pending claims."""
+    parts = []
+    torn = int(counters.get("output/torn_bytes_cut", 0))
+    if torn:
+        parts.append(f"torn last line cut ({torn} bytes)")
+    kept = int(counters.get("state/reconciled_emitted", 0))
+    forgotten = int(counters.get("state/reconciled_forgotten", 0))
+    if kept or forgotten:
+        parts.append(f"killed run reconciled ({kept} pending kept, {forgotten} forgotten)")
+    return parts
 
 
 def _write_json(path: Path, data: dict[str, Any]) -> None:

@@ -3,6 +3,9 @@
 The lock is ``fcntl.flock`` on ``<state>.lock``: the kernel releases it when the holding
 process dies (even by SIGKILL), so a lock left by a dead process is taken over at once.
 The holder writes ``pid host started`` into the file so a refused run can say who holds it.
+
+``flock`` locks are local to one machine: put a state shared by several hosts in Redis
+(``redis://``), which needs no lock, rather than on a network file system.
 """
 
 from __future__ import annotations
@@ -17,6 +20,10 @@ from typing import Self
 from newscrawl.errors import StateError
 
 
+class StateLockedError(StateError):
+    """Another live process holds the state's lock (``newscrawl crawl`` exits 3)."""
+
+
 def lock_path_for(state: str | Path) -> Path:
     """The lock file of a state store path.
 
@@ -28,8 +35,9 @@ def lock_path_for(state: str | Path) -> Path:
 
 
 class StateLock:
-    """``with StateLock(path): ...`` — raises :class:`StateError` when another live process
-    holds the lock, naming that process."""
+    """``with StateLock(path): ...`` — raises :class:`StateLockedError` when another live
+    process holds the lock, naming that process (:class:`StateError` when the lock file
+    cannot be opened)."""
 
     def __init__(self, state: str | Path) -> None:
         self.path = lock_path_for(state)
@@ -46,7 +54,7 @@ class StateLock:
         except BlockingIOError as exc:
             holder = os.pread(fd, 512, 0).decode("utf-8", "replace").strip() or "unknown"
             os.close(fd)
-            raise StateError(
+            raise StateLockedError(
                 f"state {self.path.with_suffix('')} is locked by another running crawl ({holder})"
             ) from exc
         os.ftruncate(fd, 0)

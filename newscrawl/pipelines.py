@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import logging
 import os
+import time
 from datetime import UTC, datetime, tzinfo
 from pathlib import Path
 from typing import TYPE_CHECKING, Any, Self
@@ -308,17 +309,20 @@ class OutputPipeline:
         path: Path,
         state: StateExtension | None = None,
         stats: StatsCollector | None = None,
+        pause_after_append: float = 0.0,
     ) -> None:
         self.path = path
         self.state = state
         self.stats = stats
+        self.pause_after_append = pause_after_append  # test only: see settings.py
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
         output = crawler.settings.get("NEWSCRAWL_OUTPUT")
         if not output:
             raise NotConfigured("NEWSCRAWL_OUTPUT is not set")
-        return cls(Path(output), crawler.get_extension(StateExtension), crawler.stats)
+        pause = crawler.settings.getfloat("NEWSCRAWL_TEST_PAUSE_AFTER_APPEND")
+        return cls(Path(output), crawler.get_extension(StateExtension), crawler.stats, pause)
 
     def open_spider(self) -> None:
         cut = cut_torn_tail(self.path)
@@ -349,6 +353,8 @@ class OutputPipeline:
         written_at = append_line(self.path, item.to_dict())
         if written_at != offset:
             store.begin(claim, output, written_at)
+        if self.pause_after_append > 0:  # tests/test_crash_safety.py kills the run here
+            time.sleep(self.pause_after_append)
         version = store.commit(claim.canonical_url)
         if self.stats is not None:
             self.stats.max_value("newscrawl/state/max_version", version)

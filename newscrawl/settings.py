@@ -80,6 +80,10 @@ NEWSCRAWL_NEARDUP_BANDS = 16
 NEWSCRAWL_NEARDUP_SHINGLE_SIZE = 5
 #: With a state store: send If-None-Match / If-Modified-Since for pages emitted before.
 NEWSCRAWL_CONDITIONAL_ENABLED = True
+#: TEST ONLY (tests/test_crash_safety.py): seconds the output pipeline sleeps after a
+#: line is appended and before the state commits it, so a test can kill the run there.
+#: Never set it in production. 0 = no pause.
+NEWSCRAWL_TEST_PAUSE_AFTER_APPEND = 0.0
 ITEM_PIPELINES = {
     "newscrawl.pipelines.NormalizePipeline": 100,
     "newscrawl.pipelines.ValidatePipeline": 200,
@@ -92,6 +96,11 @@ ITEM_PIPELINES = {
 NEWSCRAWL_REPORT_ENABLED = True
 #: Print the one-line run summary on stderr when the spider closes.
 NEWSCRAWL_SUMMARY = True
+#: Progress on stderr (``newscrawl.progress.Progress``): a live line when stderr is a
+#: terminal, else one plain line every NEWSCRAWL_PROGRESS_INTERVAL seconds. Off here so
+#: that Scrapy's own commands keep a plain log; ``newscrawl crawl`` turns it on (not --quiet).
+NEWSCRAWL_PROGRESS_ENABLED = False
+NEWSCRAWL_PROGRESS_INTERVAL = 60.0
 #: Longest wait (seconds) honoured for a ``Retry-After`` header on 429/503; 0 disables.
 NEWSCRAWL_RETRY_AFTER_MAX = 60.0
 #: Shared-queue URL for distributed mode (``--redis``); empty = a single process.
@@ -111,6 +120,9 @@ SPIDER_MIDDLEWARES = {
 }
 EXTENSIONS = {
     "newscrawl.extensions.RunReport": 500,
+    # live progress line / periodic progress lines on stderr (connected before RunReport,
+    # so the live line is cleared before the run summary is printed)
+    "newscrawl.progress.Progress": 450,
     # opens NEWSCRAWL_STATE for the pipelines and the conditional-request middleware
     "newscrawl.state.extension.StateExtension": 100,
 }

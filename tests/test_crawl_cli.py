@@ -251,17 +251,17 @@ def test_unreadable_start_file_is_a_bad_argument(tmp_path, capsys):
     assert "START file is a directory" in capsys.readouterr().err
 
 
-def test_default_output_is_timestamped_under_output(tmp_path, site):
+def test_default_output_is_one_file_per_run_under_output(tmp_path, site):
+    # output/<host>/<UTC date>/<run id>.* (the layout itself: tests/test_production.py)
     command = [sys.executable, "-m", "newscrawl", "crawl", site.url(BRIDGE), "--quiet", *FAST]
     proc = subprocess.run(
         command, check=False, capture_output=True, text=True, timeout=120, cwd=tmp_path
     )
     assert proc.returncode == 0, proc.stderr
-    outputs = sorted(p.name for p in (tmp_path / "output").iterdir())
+    outputs = sorted(p.name for p in (tmp_path / "output").glob("*/*/*"))
     assert len(outputs) == 3
     stem = outputs[0].split(".")[0]
-    assert stem.startswith("crawl-")
-    assert stem.endswith("Z")
+    assert stem.endswith("Z", 0, 16)
     assert outputs == [f"{stem}.jsonl", f"{stem}.rejects.jsonl", f"{stem}.stats.json"]
 
 

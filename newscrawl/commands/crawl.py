@@ -1,14 +1,21 @@
 """Crawl sitemaps, feeds, section pages or articles into OUT.jsonl (+ rejects and stats).
 
 Runs Scrapy in this process (``CrawlerProcess``) with the project settings plus the
-options given here. Exit 0 when the run completed (even with failed pages), 2 for bad
-arguments, 1 when the run could not run (output not writable, state store unusable).
+options given here. A SQLite ``--state`` is locked for the whole run
+(:class:`~newscrawl.lock.StateLock`); a Redis one is shared by design and not locked.
+Without ``-o`` the run writes ``output/<site or host>/<UTC date>/<run id>.jsonl``.
+
+Exit codes: 0 the run completed (even with failed pages), 1 the run could not run
+(output not writable, state store unusable), 2 bad arguments, 3 the state is locked by
+another running process, 130 the run was stopped by SIGINT/SIGTERM before it finished.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import logging
+import secrets
 import sys
 from datetime import UTC, datetime
 from pathlib import Path
@@ -19,21 +26,28 @@ from scrapy.crawler import CrawlerProcess
 from scrapy.settings import Settings
 
 from newscrawl import discovery
-from newscrawl.distributed import distributed_overrides
+from newscrawl.distributed import crawl_name, distributed_overrides
 from newscrawl.errors import NewscrawlError
 from newscrawl.extensions import stem_paths
+from newscrawl.lock import StateLock, StateLockedError
 from newscrawl.sites import UnknownProfileError, load_profile
 from newscrawl.spiders.base import StartError, parse_starts
 from newscrawl.spiders.distributed import DistributedNewsSpider
 from newscrawl.spiders.news import NewsSpider
-from newscrawl.state import open_store
+from newscrawl.state import is_redis, open_store
 
 if TYPE_CHECKING:
+    from collections.abc import Sequence
+
     from twisted.python.failure import Failure
 
 logger = logging.getLogger(__name__)
 
-EXIT_OK, EXIT_FAILED, EXIT_USAGE = 0, 1, 2
+EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
+#: The run was stopped (SIGINT, SIGTERM) before it finished: 128 + SIGINT, as a shell says.
+EXIT_INTERRUPTED = 130
+#: Root of the default output layout (``--output-dir``).
+DEFAULT_OUTPUT_DIR = Path("output")
 
 
 class UsageError(NewscrawlError):
@@ -69,7 +83,14 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "--output",
         metavar="OUT.jsonl",
         type=Path,
-        help="records file (default output/crawl-<UTC time>.jsonl)",
+        help="records file (default <output-dir>/<site or host>/<UTC date>/<run id>.jsonl)",
+    )
+    parser.add_argument(
+        "--output-dir",
+        metavar="DIR",
+        type=Path,
+        default=DEFAULT_OUTPUT_DIR,
+        help=f"root of the default output layout, without -o (default {DEFAULT_OUTPUT_DIR})",
     )
     parser.add_argument(
         "--state",
@@ -136,8 +157,32 @@ class CrawlPlan:
     overrides: dict[str, Any]
 
 
-def _default_output() -> Path:
-    return Path("output") / f"crawl-{datetime.now(UTC).strftime('%Y%m%dT%H%M%SZ')}.jsonl"
+def run_id(now: datetime) -> str:
+    """A run's id: its UTC start time and a short random suffix (two runs started in the
+    same second still get different files).
+
+    >>> len(run_id(datetime(2026, 5, 9, 13, 5, 0, tzinfo=UTC)))
+    23
+    >>> run_id(datetime(2026, 5, 9, 13, 5, 0, tzinfo=UTC))[:17]
+    '20260509T130500Z-'
+    """
+    return f"{now.strftime('%Y%m%dT%H%M%SZ')}-{secrets.token_hex(3)}"
+
+
+def default_output(
+    root: Path, starts: Sequence[str], site: str | None, now: datetime | None = None
+) -> Path:
+    """``root/<site or host>/<UTC date>/<run id>.jsonl``: one new file per run.
+
+    >>> when = datetime(2026, 5, 9, 23, 59, tzinfo=UTC)
+    >>> default_output(Path("output"), ["https://www.ex.com/feed"], None, when).parent
+    PosixPath('output/ex.com/2026-05-09')
+    >>> default_output(Path("/data"), [], "trtworld", when).parent
+    PosixPath('/data/trtworld/2026-05-09')
+    """
+    now = now or datetime.now(UTC)
+    folder = root / crawl_name(starts, site) / now.strftime("%Y-%m-%d")
+    return folder / f"{run_id(now)}.jsonl"
 
 
 def plan_from_args(args: argparse.Namespace) -> CrawlPlan:
@@ -158,7 +203,7 @@ def plan_from_args(args: argparse.Namespace) -> CrawlPlan:
             raise UsageError(f"--site: {exc}") from None
     if not starts and not args.site:
         raise UsageError("give at least one START (URL or @FILE) or --site NAME")
-    output = args.output or _default_output()
+    output = args.output or default_output(args.output_dir, starts, args.site)
     overrides = _overrides(args, output)
     if args.redis:
         try:
@@ -192,6 +237,7 @@ def _overrides(args: argparse.Namespace, output: Path) -> dict[str, Any]:
         "NEWSCRAWL_STATS": str(stats),
         "NEWSCRAWL_STATE": args.state or "",
         "NEWSCRAWL_SUMMARY": not args.quiet,
+        "NEWSCRAWL_PROGRESS_ENABLED": not args.quiet,
         "LOG_LEVEL": level,
     }
     if args.ignore_robots:
@@ -237,9 +283,11 @@ def _drop_traceback(record: logging.LogRecord) -> bool:
     return True
 
 
-def run_crawl(plan: CrawlPlan) -> None:
-    """Run the news spider to completion in this process; raise :class:`NewscrawlError`
-    when the run could not start or broke off (the message says why)."""
+def run_crawl(plan: CrawlPlan) -> str:
+    """Run the news spider to completion in this process and return Scrapy's finish
+    reason ("finished", "closespider_itemcount", "shutdown" after SIGINT/SIGTERM...);
+    raise :class:`NewscrawlError` when the run could not start or broke off (the message
+    says why)."""
     check_writable(plan.output, stem_paths(plan.output)[0])
     state = str(plan.overrides.get("NEWSCRAWL_STATE") or "")
     if state:
@@ -262,11 +310,14 @@ def run_crawl(plan: CrawlPlan) -> None:
     failures: list[Failure] = []
     distributed = bool(plan.overrides.get("NEWSCRAWL_REDIS_URL"))
     spider = DistributedNewsSpider if distributed else NewsSpider
-    deferred = process.crawl(spider, **plan.spider_args)
+    crawler = process.create_crawler(spider)
+    deferred = process.crawl(crawler, **plan.spider_args)
     deferred.addErrback(failures.append)
     process.start()
     if failures:
         raise NewscrawlError(_failure_message(failures[0]))
+    reason = crawler.stats.get_value("finish_reason") if crawler.stats is not None else None
+    return str(reason or "finished")
 
 
 def _failure_message(failure: Failure) -> str:
@@ -276,11 +327,27 @@ def _failure_message(failure: Failure) -> str:
     return f"the crawl could not run: {type(exc).__name__}: {exc}"
 
 
+def state_lock(location: str) -> contextlib.AbstractContextManager[object]:
+    """The lock a run holds on its state: a SQLite file's :class:`StateLock`; none for no
+    state or a Redis one (shared by the workers of a distributed crawl by design)."""
+    if not location.strip() or is_redis(location):
+        return contextlib.nullcontext()
+    return StateLock(location.strip())
+
+
 def run(args: argparse.Namespace) -> int:
     try:
         plan = plan_from_args(args)
     except UsageError as exc:
         print(f"newscrawl: {exc}", file=sys.stderr)
         return EXIT_USAGE
-    run_crawl(plan)
+    try:
+        with state_lock(str(plan.overrides.get("NEWSCRAWL_STATE") or "")):
+            reason = run_crawl(plan)
+    except StateLockedError as exc:
+        print(f"newscrawl: {exc}", file=sys.stderr)
+        return EXIT_LOCKED
+    if reason == "shutdown":
+        print(f"newscrawl: the run was stopped before it finished ({plan.output})", file=sys.stderr)
+        return EXIT_INTERRUPTED
     return EXIT_OK
