@@ -106,6 +106,14 @@ CASES = [
     ),
     pytest.param(
         page(
+            '<meta property="og:title" content="Mayor quits after audit">',
+            "<h1>Mayor quits after a damning audit of city accounts</h1>",
+        ),
+        "Mayor quits after audit",
+        id="og-title-before-the-h1-found",
+    ),
+    pytest.param(
+        page(
             '<meta property="og:title" content="Mayor resigns after audit">',
             '<h1 class="logo">Example News</h1><h1>Log In</h1>',
         ),
