@@ -8,7 +8,10 @@ from newscrawl.urls import absolutize, canonical_url, same_site, strip_tracking
 @pytest.mark.parametrize(
     ("url", "expected"),
     [
-        ("https://www.trtworld.com/world/x-42?utm_source=tw", "https://www.trtworld.com/world/x-42"),
+        (
+            "https://www.trtworld.com/world/x-42?utm_source=tw",
+            "https://www.trtworld.com/world/x-42",
+        ),
         ("HTTP://EX.com:80/a#frag", "http://ex.com/a"),
         ("https://ex.com/a?fbclid=1&gclid=2&id=7", "https://ex.com/a?id=7"),
         ("https://ex.com/a?mc_cid=1&mc_eid=2", "https://ex.com/a"),
