@@ -1,5 +1,8 @@
 from __future__ import annotations
 
+import re
+import unicodedata
+
 import pytest
 
 from newscrawl.text import dedupe, fold, normalize_body, normalize_space, word_count
@@ -18,6 +21,16 @@ from newscrawl.text import dedupe, fold, normalize_body, normalize_space, word_c
 )
 def test_normalize_space(raw, expected):
     assert normalize_space(raw) == expected
+
+
+def test_normalize_space_folds_exactly_what_regex_whitespace_matches():
+    # normalize_space splits with str.split(); it must agree with `\s` on every character
+    for code in range(0x3100):
+        char = chr(code)
+        if 0xD800 <= code <= 0xDFFF or char in "\u200b\u200c\u200d\u2060\ufeff\u00ad":
+            continue
+        expected = "a b" if re.match(r"\s", char) else unicodedata.normalize("NFC", f"a{char}b")
+        assert normalize_space(f" a{char}b ") == expected, hex(code)
 
 
 def test_normalize_body_keeps_paragraphs():
