@@ -104,12 +104,18 @@ def measure_server(site: SiteProcess, pages: int, seed: int, clients: int) -> di
 # --- the crawl ---------------------------------------------------------------------------
 
 
-def crawl_command(base: str, output: Path, concurrency: int) -> list[str]:
+def crawl_settings(args: argparse.Namespace) -> dict[str, str]:
+    """The benchmark's crawl settings plus the ``--set`` overrides."""
+    settings = dict(CRAWL_SETTINGS)
+    settings["CONCURRENT_REQUESTS"] = str(args.concurrency)
+    settings["CONCURRENT_REQUESTS_PER_DOMAIN"] = str(args.concurrency)
+    settings.update(item.split("=", 1) for item in args.set)
+    return settings
+
+
+def crawl_command(base: str, output: Path, settings: dict[str, str]) -> list[str]:
     command = [PYTHON, "-m", "newscrawl", "crawl", f"{base}/sitemap_index.xml", f"{base}/feed.xml"]
     command += ["-o", str(output), "-q"]
-    settings = dict(CRAWL_SETTINGS)
-    settings["CONCURRENT_REQUESTS"] = str(concurrency)
-    settings["CONCURRENT_REQUESTS_PER_DOMAIN"] = str(concurrency)
     for name, value in settings.items():
         command += ["-s", f"{name}={value}"]
     return command
@@ -203,14 +209,16 @@ def rss_by_lines(samples: list[Sample], pages: int) -> dict[str, float]:
     return out
 
 
-def run_crawl(site: SiteProcess, pages: int, concurrency: int, workdir: Path) -> dict[str, Any]:
+def run_crawl(
+    site: SiteProcess, pages: int, settings: dict[str, str], workdir: Path
+) -> dict[str, Any]:
     """One crawl of the served site; the figures of the run."""
     output = workdir / f"crawl-{pages}.jsonl"
     log = workdir / f"crawl-{pages}.log"
     server_cpu = site.cpu_seconds()
     started = time.perf_counter()
     with log.open("wb") as stderr:
-        proc = subprocess.Popen(crawl_command(site.base, output, concurrency), stderr=stderr)
+        proc = subprocess.Popen(crawl_command(site.base, output, settings), stderr=stderr)
         usage, samples = watch(proc, output)
     wall = time.perf_counter() - started
     server_cpu = site.cpu_seconds() - server_cpu
@@ -281,7 +289,7 @@ def bench_size(pages: int, args: argparse.Namespace, workdir: Path) -> dict[str,
     try:
         server = measure_server(site, pages, args.seed, args.concurrency)
         print(f"   server alone: {server['requests_per_s']:.0f} req/s", file=sys.stderr)
-        run = run_crawl(site, pages, args.concurrency, workdir)
+        run = run_crawl(site, pages, crawl_settings(args), workdir)
         print(f"   crawl: {run['pages_per_s_free_core']:.1f} pages/s", file=sys.stderr)
     finally:
         site.stop()
@@ -304,11 +312,7 @@ def summarise(runs: list[dict[str, Any]], args: argparse.Namespace) -> dict[str,
     growth = runs[-1]["peak_rss_mb"] - runs[0]["peak_rss_mb"] if len(runs) > 1 else None
     return {
         "seed": args.seed,
-        "settings": {
-            **CRAWL_SETTINGS,
-            "CONCURRENT_REQUESTS": args.concurrency,
-            "CONCURRENT_REQUESTS_PER_DOMAIN": args.concurrency,
-        },
+        "settings": crawl_settings(args),
         "machine": {"cpus": os.cpu_count(), "python": platform.python_version()},
         "load_average": [round(x, 2) for x in os.getloadavg()],
         "runs": runs,
@@ -351,7 +355,7 @@ def profile(pages: int, args: argparse.Namespace, workdir: Path) -> None:
     """Crawl a site of ``pages`` under cProfile and print the top costs."""
     site = SiteProcess(pages, args.seed)
     prof = args.prof_file or workdir / "crawl.prof"
-    command = crawl_command(site.base, workdir / "profile.jsonl", args.concurrency)
+    command = crawl_command(site.base, workdir / "profile.jsonl", crawl_settings(args))
     command[1:1] = ["-m", "cProfile", "-o", str(prof)]
     try:
         subprocess.run(command, check=True)
@@ -372,6 +376,9 @@ def main() -> None:
     parser.add_argument("--sizes", type=int, nargs="+", default=[1000, 5000])
     parser.add_argument("--seed", type=int, default=1)
     parser.add_argument("--concurrency", type=int, default=64)
+    parser.add_argument(
+        "-s", "--set", action="append", default=[], metavar="NAME=VALUE", help="crawl setting"
+    )
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "crawl.json")
     parser.add_argument("--profile", type=int, metavar="N", help="profile a crawl of N pages")
     parser.add_argument("--prof-file", type=Path, help="with --profile: keep the cProfile data")

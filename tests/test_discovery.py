@@ -249,6 +249,22 @@ def test_page_signals(html, says_article, listing):
     assert signals.listing_reason() == listing
 
 
+@pytest.mark.parametrize(
+    ("after_head", "listing"),
+    [
+        # signals after </head> are read too (the head-only shortcut must not skip them)
+        (b'<script type="application/ld+json">{"@type": "ItemList"}</script>', "itemlist"),
+        (b'<script type="application/json+ld">{"@type": "ItemList"}</script>', "itemlist"),
+        (b'<meta property="OG:TYPE" content="profile">', "og:type is 'profile'"),
+        (b"<p>plain text, nothing declared</p>", None),
+    ],
+)
+def test_page_signals_after_the_head(after_head, listing):
+    head = b"<html><head><title>x</title><script>var h = '</head>';</script></head>"
+    reason = page_signals(head + b"<body>" + after_head + b"</body></html>").listing_reason()
+    assert reason == listing or (listing is not None and listing in (reason or ""))
+
+
 def test_since_comparisons():
     since = parse_since("2024-03-01T00:00:00+03:00")
     assert published_before("2024-02-29T20:59:00Z", since)
