@@ -42,6 +42,28 @@ def normalize_host(host: str) -> str:
     return host.strip().lower().rstrip(".").removeprefix("www.")
 
 
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def site_key(url: str) -> str:
+    """The host of ``url`` as the host guard compares it: :func:`normalize_host`, plus
+    ``:port`` when the URL names a port other than its scheme's default (another port
+    on the same host is another service, not the site).
+
+    >>> site_key("https://WWW.ex.com:443/a"), site_key("http://127.0.0.1:8080/x")
+    ('ex.com', '127.0.0.1:8080')
+    """
+    parts = urlsplit(url)
+    host = normalize_host(parts.hostname or "")
+    try:
+        port = parts.port
+    except ValueError:  # out of range: no service there either
+        port = None
+    if not host or port is None or port == _DEFAULT_PORTS.get(parts.scheme):
+        return host
+    return f"{host}:{port}"
+
+
 def offsite_reason(url: str, allowed: Iterable[str]) -> str | None:
     """Why ``url`` is outside the crawl (``None`` when it is inside).
 
@@ -53,12 +75,14 @@ def offsite_reason(url: str, allowed: Iterable[str]) -> str | None:
     "scheme 'file' is never followed"
     >>> offsite_reason("https://other.org/a", {"ex.com"})
     "host 'other.org' is outside the crawl"
+    >>> offsite_reason("http://ex.com:6379/", {"ex.com"})
+    "host 'ex.com:6379' is outside the crawl"
     """
     parts = urlsplit(url)
     if parts.scheme not in ("http", "https"):
         return f"scheme {parts.scheme!r} is never followed"
     hosts = {normalize_host(h) for h in allowed}
-    host = normalize_host(parts.hostname or "")
+    host = site_key(url)
     if hosts and host not in hosts:
         return f"host {host!r} is outside the crawl"
     return None

@@ -26,7 +26,7 @@ from twisted.internet import defer, error
 
 from newscrawl import discovery
 from newscrawl.errors import NotHTMLError
-from newscrawl.middlewares import OffsiteRequest, normalize_host, offsite_reason
+from newscrawl.middlewares import OffsiteRequest, normalize_host, offsite_reason, site_key
 from newscrawl.parsers import parse_article
 from newscrawl.rejects import NotModified, Reject, page_rejected
 from newscrawl.sites import SiteProfile, load_profile
@@ -186,7 +186,7 @@ class NewscrawlSpider(Spider):
         return dict(self.profile.selectors) if self.profile else {}
 
     def set_hosts(self, urls: Iterable[str]) -> None:
-        hosts = {normalize_host(urlsplit(u).hostname or "") for u in urls}
+        hosts = {site_key(u) for u in urls}  # host[:port]: other ports are other services
         if self.profile is not None:
             hosts.update(normalize_host(h) for h in self.profile.allowed_hosts)
         self.allowed_hosts = frozenset(h for h in hosts if h)

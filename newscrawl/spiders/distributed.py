@@ -25,7 +25,6 @@ import json
 import logging
 import time
 from typing import TYPE_CHECKING, Any
-from urllib.parse import urlsplit
 
 from redis.exceptions import RedisError
 from scrapy import signals
@@ -36,7 +35,7 @@ from scrapy_redis.spiders import RedisMixin
 from twisted.internet.task import LoopingCall
 
 from newscrawl.distributed import Fleet, crawl_name, scheduler_settings, store_location
-from newscrawl.middlewares import normalize_host
+from newscrawl.middlewares import site_key
 from newscrawl.spiders.base import KEY, StartError, parse_starts
 from newscrawl.spiders.news import NewsSpider
 from newscrawl.state import is_redis
@@ -165,7 +164,7 @@ class DistributedNewsSpider(RedisMixin, NewsSpider):  # type: ignore[misc]
         return requests
 
     def allow_host(self, url: str) -> None:
-        host = normalize_host(urlsplit(url).hostname or "")
+        host = site_key(url)
         if self.allowed_hosts and host:
             self.allowed_hosts = self.allowed_hosts | {host}
 
