@@ -14,10 +14,12 @@ import fcntl
 import os
 import socket
 import time
+from contextlib import AbstractContextManager, nullcontext
 from pathlib import Path
 from typing import Self
 
 from newscrawl.errors import StateError
+from newscrawl.state import is_redis
 
 
 class StateLockedError(StateError):
@@ -80,3 +82,19 @@ class StateLock:
 
     def __exit__(self, *exc: object) -> None:
         self.release()
+
+
+def state_lock(location: str) -> AbstractContextManager[object]:
+    """The lock a run holds on the state at ``location``: a SQLite file's
+    :class:`StateLock`; none for no state or a Redis one (shared by the workers of a
+    distributed crawl by design).
+
+    >>> isinstance(state_lock("runs/state.sqlite"), StateLock)
+    True
+    >>> isinstance(state_lock("redis://localhost:6379/0?crawl=news"), StateLock)
+    False
+    """
+    location = location.strip()
+    if not location or is_redis(location):
+        return nullcontext()
+    return StateLock(location)

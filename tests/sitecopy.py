@@ -44,11 +44,12 @@ def copy_site(src: Path, dest: Path, base: str) -> None:
 
 
 @contextmanager
-def served_copy(src: Path, dest: Path) -> Iterator[SiteServer]:
+def served_copy(src: Path, dest: Path, delay: float = 0.0) -> Iterator[SiteServer]:
+    """``delay``: seconds added to every response (a slowed-down site)."""
     dest.mkdir(parents=True, exist_ok=True)
     if (src / ROUTES_FILE).exists():
         shutil.copyfile(src / ROUTES_FILE, dest / ROUTES_FILE)
-    server = SiteServer(dest)
+    server = SiteServer(dest, delay=delay)
     copy_site(src, dest, server.base_url)
     with server:
         yield server

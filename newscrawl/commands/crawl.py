@@ -13,7 +13,6 @@ another running process, 130 the run was stopped by SIGINT/SIGTERM before it fin
 from __future__ import annotations
 
 import argparse
-import contextlib
 import logging
 import secrets
 import sys
@@ -29,12 +28,12 @@ from newscrawl import discovery
 from newscrawl.distributed import crawl_name, distributed_overrides
 from newscrawl.errors import NewscrawlError
 from newscrawl.extensions import stem_paths
-from newscrawl.lock import StateLock, StateLockedError
+from newscrawl.lock import StateLockedError, state_lock
 from newscrawl.sites import UnknownProfileError, load_profile
 from newscrawl.spiders.base import StartError, parse_starts
 from newscrawl.spiders.distributed import DistributedNewsSpider
 from newscrawl.spiders.news import NewsSpider
-from newscrawl.state import is_redis, open_store
+from newscrawl.state import open_store
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
@@ -325,14 +324,6 @@ def _failure_message(failure: Failure) -> str:
     if isinstance(exc, NewscrawlError):
         return str(exc)
     return f"the crawl could not run: {type(exc).__name__}: {exc}"
-
-
-def state_lock(location: str) -> contextlib.AbstractContextManager[object]:
-    """The lock a run holds on its state: a SQLite file's :class:`StateLock`; none for no
-    state or a Redis one (shared by the workers of a distributed crawl by design)."""
-    if not location.strip() or is_redis(location):
-        return contextlib.nullcontext()
-    return StateLock(location.strip())
 
 
 def run(args: argparse.Namespace) -> int:
