@@ -14,7 +14,7 @@ from newscrawl.parsers import byline as byline_mod
 from newscrawl.parsers import metadata
 from newscrawl.parsers.body import extract_body
 from newscrawl.parsers.dates import extract_dates
-from newscrawl.parsers.decode import decode_html, parse_tree
+from newscrawl.parsers.decode import parse_tree, utf8_or_text
 from newscrawl.parsers.headline import extract_headline
 from newscrawl.parsers.links import extract_source
 from newscrawl.parsers.media import extract_images
@@ -27,8 +27,7 @@ logger = logging.getLogger(__name__)
 
 def load_page(html: str | bytes, url: str, overrides: Overrides | None = None) -> Page:
     """Decode, parse and read the structured data of a page."""
-    text = decode_html(html) if isinstance(html, bytes) else html
-    tree = parse_tree(text)
+    tree = parse_tree(utf8_or_text(html) if isinstance(html, bytes) else html)
     objects = read_jsonld(tree)
     ld = pick_article(objects)
     if not ld:

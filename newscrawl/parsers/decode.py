@@ -68,15 +68,52 @@ def looks_like_html(data: bytes) -> bool:
     return bool(_MARKUP.search(data[:4096]))
 
 
-def parse_tree(text: str) -> lxml.html.HtmlElement:
-    """Parse HTML text into one tree (the only parse of a page).
+def utf8_or_text(data: bytes) -> str | bytes:
+    """The page bytes themselves when they are valid UTF-8 (the parser reads them
+    directly, faster than a ``str``), else the text :func:`decode_html` finds.
+
+    Raises :class:`NotHTMLError` like :func:`decode_html`.
+    """
+    if not data.strip():
+        raise NotHTMLError("the page is empty")
+    if b"\x00" in data or data.startswith(_BINARY_MAGIC):
+        return decode_html(data)
+    try:
+        data.decode("utf-8")
+    except UnicodeDecodeError:
+        return decode_html(data)
+    return data
+
+
+def _parser(encoding: str | None) -> etree.HTMLParser:
+    """An HTML parser whose elements are all ``HtmlElement``: lxml.html's own parser
+    picks form-element classes with a Python call for every element Python touches."""
+    parser = etree.HTMLParser(
+        remove_comments=True, remove_pis=True, huge_tree=False, encoding=encoding
+    )
+    parser.set_element_class_lookup(
+        etree.ElementDefaultClassLookup(
+            element=lxml.html.HtmlElement,
+            comment=lxml.html.HtmlComment,
+            pi=lxml.html.HtmlProcessingInstruction,
+            entity=lxml.html.HtmlEntity,
+        )
+    )
+    return parser
+
+
+def parse_tree(text: str | bytes) -> lxml.html.HtmlElement:
+    """Parse HTML text (or UTF-8 bytes) into one tree (the only parse of a page).
 
     Raises :class:`NotHTMLError` when nothing can be parsed.
     """
-    text = _XML_DECL.sub("", text, count=1)
-    parser = lxml.html.HTMLParser(remove_comments=True, remove_pis=True, huge_tree=False)
+    if isinstance(text, str):
+        source: str | bytes = _XML_DECL.sub("", text, count=1)
+        parser = _parser(None)
+    else:
+        source, parser = text, _parser("utf-8")
     try:
-        tree = lxml.html.document_fromstring(text, parser=parser)
+        tree = lxml.html.document_fromstring(source, parser=parser)
     except (etree.ParserError, ValueError) as exc:
         raise NotHTMLError(f"the page could not be parsed as HTML: {exc}") from exc
     return tree
