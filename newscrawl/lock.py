@@ -56,8 +56,9 @@ class StateLock:
         except BlockingIOError as exc:
             holder = os.pread(fd, 512, 0).decode("utf-8", "replace").strip() or "unknown"
             os.close(fd)
+            state = self.path.with_suffix("")
             raise StateLockedError(
-                f"state {self.path.with_suffix('')} is locked by another running crawl ({holder})"
+                f"state {state} is locked by another running crawl or scrape ({holder})"
             ) from exc
         os.ftruncate(fd, 0)
         os.pwrite(fd, self._holder().encode(), 0)

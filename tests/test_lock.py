@@ -34,7 +34,9 @@ def holder(tmp_path):
 
 
 def test_second_lock_is_refused_naming_the_holder(tmp_path, holder):
-    with pytest.raises(StateError, match=rf"locked by another running crawl \(pid {holder.pid} "):
+    with pytest.raises(
+        StateError, match=rf"locked by another running crawl or scrape \(pid {holder.pid} "
+    ):
         StateLock(tmp_path / "state.sqlite").acquire()
 
 

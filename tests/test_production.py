@@ -105,7 +105,10 @@ def test_crawl_on_a_locked_state_exits_3_naming_the_holder(tmp_path, holder):
     )
     assert proc.returncode == 3
     message = one_error_line(proc)
-    assert f"state {state} is locked by another running crawl (pid {holder.pid} on " in message
+    assert (
+        f"state {state} is locked by another running crawl or scrape (pid {holder.pid} on "
+        in message
+    )
     assert not out.exists()  # refused before anything was written
     assert not state.exists()  # nor opened
 

@@ -142,7 +142,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="log level of the crawl (default WARNING)",
     )
     parser.add_argument(
-        "-q", "--quiet", action="store_true", help="no summary on stderr, errors only in the log"
+        "-q", "--quiet", action="store_true", help="no progress or summary on stderr, errors only"
     )
 
 
@@ -316,7 +316,8 @@ def run_crawl(plan: CrawlPlan) -> str:
     if failures:
         raise NewscrawlError(_failure_message(failures[0]))
     reason = crawler.stats.get_value("finish_reason") if crawler.stats is not None else None
-    return str(reason or "finished")
+    # no finish reason: the spider never closed (a second Ctrl-C forces the reactor down)
+    return str(reason or "shutdown")
 
 
 def _failure_message(failure: Failure) -> str:
