@@ -118,11 +118,35 @@ def test_changed_version_and_unchanged_sighting(tmp_path, store, redis_client):
     assert page.offset > 0
     assert store.url_with_hash(HASH_A) is None
     assert store.url_with_hash(HASH_B) == "https://ex.com/a"
-    # the old version's doc left the near-duplicate index: one doc, 16 band fields
-    keys = CrawlKeys("test")
-    docs = sum(redis_client.hlen(k) for k in redis_client.scan_iter(keys.prefix + "nd:doc:*"))
-    fields = sum(redis_client.hlen(k) for k in redis_client.scan_iter(keys.prefix + "nd:band:*"))
-    assert (docs, fields) == (1, 16)
+    # the old version's doc left the near-duplicate index
+    assert _doc_count(redis_client) == 1
+    matches = store.near_duplicates(MinHasher().fingerprint(BODY), 0.5)
+    assert [m.canonical_url for m in matches] == ["https://ex.com/a"]
+    # its ids left in the band index are pruned when a claim rewrites those fields
+    old_ids = _band_ids(redis_client)
+    third = claim(digest=HASH_C, version=3, body=edited + " A third paragraph.")
+    assert emit(store, out, third) == 3
+    assert _doc_count(redis_client) == 1
+    assert len(_band_ids(redis_client) - old_ids) == 1  # the third version's doc
+    first_doc = min(old_ids)
+    for band in third.fingerprint.bands:  # the fields the third claim rewrote
+        key, field = store.keys.band(band)
+        value = redis_client.hget(key, field)
+        ids = {int.from_bytes(value[i : i + 4], "little") for i in range(0, len(value), 4)}
+        assert first_doc not in ids
+
+
+def _doc_count(client) -> int:
+    pattern = CrawlKeys("test").prefix + "nd:doc:*"
+    return sum(client.hlen(k) for k in client.scan_iter(pattern))
+
+
+def _band_ids(client) -> set[int]:
+    ids: set[int] = set()
+    for key in client.scan_iter(CrawlKeys("test").prefix + "nd:band:*"):
+        for value in client.hvals(key):
+            ids.update(int.from_bytes(value[i : i + 4], "little") for i in range(0, len(value), 4))
+    return ids
 
 
 def test_mark_unchanged_by_fetch_key(tmp_path, store):
@@ -324,12 +348,12 @@ class _Interleaved(RedisStore):
 
     rival: tuple[RedisStore, Claim, str] | None = None
 
-    def _near_conflict(self, claim, bands):
+    def _near_conflict(self, claim, docs):
         if self.rival is not None:
             store, rival_claim, out = self.rival
             self.rival = None
             store.begin(rival_claim, out, 0)
-        return super()._near_conflict(claim, bands)
+        return super()._near_conflict(claim, docs)
 
 
 def test_a_claim_overtaken_after_its_reads_is_retried_and_lost(tmp_path, redis_url, open_worker):

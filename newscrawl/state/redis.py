@@ -4,15 +4,20 @@ Location: ``redis://HOST:PORT/DB?crawl=NAME`` (``rediss://`` and ``unix://`` too
 optional ``lease=SECONDS``). Every key of a crawl lives under ``newscrawl:<NAME>:``
 (:class:`CrawlKeys`); the state keys are:
 
-- ``page:<canonical_url>``: JSON of the last emitted version (the
-  :class:`~newscrawl.state.base.PageState` fields and its near-duplicate doc id);
+- ``page:<canonical_url>``: the last emitted version, compact JSON (:func:`encode_page`:
+  the :class:`~newscrawl.state.base.PageState` fields under one-letter names, those
+  equal to another left out) with its near-duplicate doc id;
 - ``fetch:<fetch_key>``: the ``canonical_url`` of a page fetched under another URL;
-- ``hash:<content_hash>``: the ``canonical_url`` owning that content, emitted or pending;
+- ``hash:<n>``: hash of content hash -> the ``canonical_url`` owning that content,
+  emitted or pending (``n``: 4 hex digits of the content hash's BLAKE2b);
 - ``pending:<canonical_url>`` + the ``pendings`` set: claims being written (two-phase
   emission, see :mod:`newscrawl.state.base`), with the worker that owns them;
-- ``nd:band:<n>``: hash of 8-byte LSH band key -> packed ``uint32`` doc ids
-  (``n`` = band key mod 65536); ``nd:doc:<n>``: hash of doc id -> sketch, band keys and
-  ``canonical_url`` (``n`` = id // 128); ``nd:next``: the doc id counter;
+- ``nd:band:<n>``: the LSH band index, hash of 4 bytes of a band key -> packed
+  ``uint32`` doc ids (``n``: the band key's low 18 bits, 262,144 hashes, which keeps
+  each under Redis's 128-entry compact encoding up to ~1.5 million articles);
+- ``nd:doc:<n>``: hash of doc id -> sketch + ``canonical_url`` (``n`` = id // 128);
+  ``nd:next``: the doc id counter. A doc dropped (older version, forgotten claim) leaves
+  its ids in the band index; they are pruned when a claim next rewrites that field;
 - ``meta``: the near-duplicate layout and the count of pages;
 - ``workers``: sorted set of worker id (``host:pid``) -> lease expiry (ms, server clock).
 
@@ -30,6 +35,7 @@ A pending claim whose owner's lease has run out belongs to a worker that died be
 
 from __future__ import annotations
 
+import hashlib
 import json
 import logging
 import os
@@ -68,15 +74,20 @@ SCHEMES: Final = ("redis://", "rediss://", "unix://")
 NAME_PATTERN: Final = re.compile(r"[A-Za-z0-9][A-Za-z0-9._+-]{0,99}")
 #: Seconds a worker stays "live" after its last renewal (``lease=`` in the location).
 DEFAULT_LEASE: Final = 30.0
-#: Band keys are spread over this many hashes; doc entries are grouped this many per hash.
-BAND_BUCKETS: Final = 1 << 16
+#: Band keys are spread over 2**BAND_BITS hashes; doc entries are grouped this many per
+#: hash; content hashes over 65,536 hashes. Part of the index format (see INDEX_FORMAT).
+BAND_BITS: Final = 18
 DOCS_PER_BUCKET: Final = 128
+#: Stored beside the MinHash layout: a store written in another format is re-indexed.
+INDEX_FORMAT: Final = "redis-index-v2"
 #: Near-duplicate threshold assumed until the pipeline has asked with its own.
 DEFAULT_THRESHOLD: Final = 0.8
 _MAX_RETRIES: Final = 50
 _DOC: Final = struct.Struct("<I")
-_BAND: Final = struct.Struct("<q")
-_DOC_HEADER: Final = struct.Struct("<HH")
+_DOC_HEADER: Final = struct.Struct("<H")
+
+#: Where one LSH band key is indexed: (hash key, field).
+BandField = tuple[str, bytes]
 
 # KEYS: workers. ARGV: worker id, lease ms. Renew the worker's lease, drop expired ones.
 RENEW_SCRIPT: Final = """
@@ -142,13 +153,20 @@ class CrawlKeys:
         return f"{self.prefix}fetch:{fetch_key}"
 
     def hash(self, content_hash: str) -> str:
-        return f"{self.prefix}hash:{content_hash}"
+        """The hash holding the owner of ``content_hash`` (field: the content hash)."""
+        bucket = hashlib.blake2b(content_hash.encode(), digest_size=2).hexdigest()
+        return f"{self.prefix}hash:{bucket}"
 
     def pending(self, canonical_url: str) -> str:
         return f"{self.prefix}pending:{canonical_url}"
 
-    def band(self, band_key: int) -> str:
-        return f"{self.prefix}nd:band:{band_key % BAND_BUCKETS}"
+    def band(self, band_key: int) -> BandField:
+        """The hash and field of an LSH band key (low 18 bits: the hash; the next 32: the
+        field). A shorter key only adds candidates, which the sketch check turns down."""
+        unsigned = band_key & 0xFFFF_FFFF_FFFF_FFFF
+        bucket = unsigned & ((1 << BAND_BITS) - 1)
+        field = _DOC.pack((unsigned >> BAND_BITS) & 0xFFFF_FFFF)
+        return f"{self.prefix}nd:band:{bucket}", field
 
     def doc(self, doc_id: int) -> str:
         return f"{self.prefix}nd:doc:{doc_id // DOCS_PER_BUCKET}"
@@ -314,26 +332,20 @@ def _json(raw: Any) -> dict[str, Any] | None:
 
 @attrs.frozen
 class DocEntry:
-    """One body in the near-duplicate index."""
+    """One body in the near-duplicate index: its sketch and whose it is."""
 
     canonical_url: str
     sketch: bytes
-    bands: tuple[int, ...]
 
     def pack(self) -> bytes:
-        header = _DOC_HEADER.pack(len(self.sketch), len(self.bands))
-        bands = b"".join(_BAND.pack(b) for b in self.bands)
-        return header + self.sketch + bands + self.canonical_url.encode("utf-8")
+        return _DOC_HEADER.pack(len(self.sketch)) + self.sketch + self.canonical_url.encode()
 
     @classmethod
     def unpack(cls, data: bytes) -> DocEntry:
-        sketch_len, band_count = _DOC_HEADER.unpack_from(data)
+        (length,) = _DOC_HEADER.unpack_from(data)
         start = _DOC_HEADER.size
-        sketch = data[start : start + sketch_len]
-        start += sketch_len
-        bands = tuple(_BAND.unpack_from(data, start + 8 * i)[0] for i in range(band_count))
-        url = data[start + 8 * band_count :].decode("utf-8")
-        return cls(canonical_url=url, sketch=sketch, bands=bands)
+        url = data[start + length :].decode("utf-8")
+        return cls(canonical_url=url, sketch=data[start : start + length])
 
 
 def _doc_ids(value: bytes | None) -> list[int]:
@@ -346,8 +358,58 @@ def _pack_ids(ids: Iterable[int]) -> bytes:
     return b"".join(_DOC.pack(i) for i in ids)
 
 
-#: A band-bucket field: (hash key, 8-byte band key).
-BandField = tuple[str, bytes]
+#: Page entry field -> its name in Redis (see :func:`encode_page`).
+_PAGE_NAMES: Final = {
+    "url": "u",
+    "fetch_key": "k",
+    "content_hash": "h",
+    "version": "v",
+    "first_seen": "f",
+    "last_seen": "s",
+    "last_emitted": "e",
+    "etag": "t",
+    "last_modified": "m",
+    "output": "o",
+    "offset": "n",
+    "doc": "d",
+}
+
+
+def encode_page(canonical_url: str, page: dict[str, Any]) -> str:
+    """A page entry as stored: one-letter names; ``None`` values, a ``url`` or
+    ``fetch_key`` equal to the canonical URL, a ``last_emitted`` equal to ``first_seen``
+    and a ``last_seen`` equal to ``last_emitted`` are left out.
+
+    >>> encode_page("https://ex.com/a", {"url": "https://ex.com/a", "version": 2,
+    ...     "first_seen": "2024-05-01", "last_emitted": "2024-05-01", "etag": None})
+    '{"v":2,"f":"2024-05-01"}'
+    """
+    out: dict[str, Any] = {}
+    for name, short in _PAGE_NAMES.items():
+        value = page.get(name)
+        implied = {
+            "url": canonical_url,
+            "fetch_key": canonical_url,
+            "last_emitted": page.get("first_seen"),
+            "last_seen": page.get("last_emitted"),
+        }
+        if value is None or (name in implied and value == implied[name]):
+            continue
+        out[short] = value
+    return _dumps(out)
+
+
+def decode_page(canonical_url: str, raw: Any) -> dict[str, Any] | None:
+    """The page entry with full names and every field (the reverse of :func:`encode_page`)."""
+    data = _json(raw)
+    if data is None:
+        return None
+    page = {name: data.get(short) for name, short in _PAGE_NAMES.items()}
+    page["url"] = page["url"] or canonical_url
+    page["fetch_key"] = page["fetch_key"] or canonical_url
+    page["last_emitted"] = page["last_emitted"] or page["first_seen"]
+    page["last_seen"] = page["last_seen"] or page["last_emitted"]
+    return page
 
 
 class RedisStore:
@@ -397,10 +459,11 @@ class RedisStore:
     # --- reading ----------------------------------------------------------------------
 
     def page(self, canonical_url: str) -> PageState | None:
-        return _page_state(canonical_url, _json(self._r.get(self.keys.page(canonical_url))))
+        raw = self._r.get(self.keys.page(canonical_url))
+        return _page_state(canonical_url, decode_page(canonical_url, raw))
 
     def url_with_hash(self, content_hash: str) -> str | None:
-        owner = self._r.get(self.keys.hash(content_hash))
+        owner = self._r.hget(self.keys.hash(content_hash), content_hash)
         return None if owner is None else _text(owner)
 
     def validators_for(self, fetch_key: str) -> Validators | None:
@@ -414,10 +477,13 @@ class RedisStore:
         """Bodies emitted or being written by any worker (the threshold is remembered for
         the atomic re-check in :meth:`begin`)."""
         self.threshold = threshold
-        fields = _band_fields(self.keys, fingerprint.bands)
-        values = self._read_bands(fields)
+        values = self._read_bands(self._band_fields(fingerprint))
         docs = self._read_docs({i for v in values.values() for i in _doc_ids(v)})
         return _near_matches(fingerprint, docs, threshold)
+
+    def _band_fields(self, fingerprint: Fingerprint | None) -> list[BandField]:
+        bands = fingerprint.bands if fingerprint is not None else ()
+        return list(dict.fromkeys(self.keys.band(b) for b in bands))
 
     def _read_bands(self, fields: list[BandField]) -> dict[BandField, bytes | None]:
         reader = self._r.pipeline(transaction=False)
@@ -438,17 +504,18 @@ class RedisStore:
     # --- near-duplicate layout ----------------------------------------------------------
 
     def use_layout(self, layout: str) -> bool:
-        """Record the near-duplicate ``layout``; a different stored one empties the index
-        (with a warning) and gives ``False``."""
+        """Record the near-duplicate ``layout`` (with this store's index format); a
+        different stored one empties the index (with a warning) and gives ``False``."""
+        wanted = f"{layout}; {INDEX_FORMAT}"
         stored = self._r.hget(self.keys.meta, "neardup_layout")
-        if stored is not None and _text(stored) == layout:
+        if stored is not None and _text(stored) == wanted:
             return True
         removed = delete_matching(self._r, self.keys.near_pattern)
-        self._r.hset(self.keys.meta, "neardup_layout", layout)
+        self._r.hset(self.keys.meta, "neardup_layout", wanted)
         if removed:
             logger.warning(
                 "state %(crawl)s: near-duplicate index built with %(old)s, not %(new)s; emptied",
-                {"crawl": self.keys.name, "old": _text(stored) if stored else "?", "new": layout},
+                {"crawl": self.keys.name, "old": _text(stored) if stored else "?", "new": wanted},
             )
         return stored is None or not removed
 
@@ -456,14 +523,14 @@ class RedisStore:
 
     def mark_unchanged(self, key: str, seen_at: str, validators: Validators | None = None) -> bool:
         canonical = self._r.get(self.keys.fetch(key))
-        page_key = self.keys.page(_text(canonical) if canonical is not None else key)
-        if not self._r.exists(page_key):
-            page_key = self.keys.page(key)
+        url = _text(canonical) if canonical is not None else key
+        if not self._r.exists(self.keys.page(url)):
+            url = key
         changed = False
 
         def update(pipe: Pipeline) -> None:
             nonlocal changed
-            page = _json(pipe.get(page_key))
+            page = decode_page(url, pipe.get(self.keys.page(url)))
             changed = page is not None
             if page is None:
                 return
@@ -471,21 +538,21 @@ class RedisStore:
             if validators:
                 page["etag"], page["last_modified"] = validators.etag, validators.last_modified
             pipe.multi()
-            pipe.set(page_key, _dumps(page))
+            pipe.set(self.keys.page(url), encode_page(url, page))
 
-        self._transaction([page_key], update)
+        self._transaction([self.keys.page(url)], update)
         return changed
 
     def begin(self, claim: Claim, output: str, offset: int) -> None:
         """Record ``claim`` as pending, reserving its URL, content hash and bands for this
         worker; :class:`ClaimLost` when another worker got there first."""
         self.membership.renew_if_due()
-        fields = _band_fields(self.keys, claim.fingerprint.bands if claim.fingerprint else ())
+        fields = self._band_fields(claim.fingerprint)
         watched = [
             self.keys.pending(claim.canonical_url),
             self.keys.page(claim.canonical_url),
             self.keys.hash(claim.content_hash),
-            *{key for key, _ in fields},
+            *dict.fromkeys(key for key, _ in fields),
         ]
         self._transaction(watched, lambda pipe: self._begin(pipe, claim, output, offset, fields))
 
@@ -496,7 +563,7 @@ class RedisStore:
         reader = self._r.pipeline(transaction=False)
         reader.get(keys.pending(url))
         reader.get(keys.page(url))
-        reader.get(keys.hash(claim.content_hash))
+        reader.hget(keys.hash(claim.content_hash), claim.content_hash)
         for key, field in fields:
             reader.hget(key, field)
         pending_raw, page_raw, owner, *band_raw = reader.execute()
@@ -507,28 +574,25 @@ class RedisStore:
             pipe.set(keys.pending(url), _dumps(pending))
             return
         bands = dict(zip(fields, band_raw, strict=True))
-        near = self._near_conflict(claim, bands)
-        lost = _lost_race(claim, pending, _json(page_raw), owner, near)
+        docs = self._read_docs({i for v in bands.values() for i in _doc_ids(v)})
+        near = self._near_conflict(claim, docs)
+        lost = _lost_race(claim, pending, decode_page(url, page_raw), owner, near)
         if lost is not None:
             raise ClaimLost(lost)
         doc = int(self._r.incr(keys.next_doc)) if claim.fingerprint else None
-        entry = self._pending_entry(claim, output, offset, doc)
         pipe.multi()
-        pipe.set(keys.pending(url), _dumps(entry))
+        pipe.set(keys.pending(url), _dumps(self._pending_entry(claim, output, offset, doc)))
         pipe.sadd(keys.pendings, url)
-        pipe.set(keys.hash(claim.content_hash), url)
+        pipe.hset(keys.hash(claim.content_hash), claim.content_hash, url)
         if claim.fingerprint is not None and doc is not None:
-            fp = claim.fingerprint
-            pipe.hset(keys.doc(doc), str(doc), DocEntry(url, fp.sketch, fp.bands).pack())
-            for (key, field), ids in bands.items():
-                pipe.hset(key, field, (ids or b"") + _DOC.pack(doc))
+            pipe.hset(keys.doc(doc), str(doc), DocEntry(url, claim.fingerprint.sketch).pack())
+            for (key, field), value in bands.items():
+                live = [i for i in _doc_ids(value) if i in docs]  # dropped docs pruned
+                pipe.hset(key, field, _pack_ids([*live, doc]))
 
-    def _near_conflict(
-        self, claim: Claim, bands: dict[BandField, bytes | None]
-    ) -> NearMatch | None:
+    def _near_conflict(self, claim: Claim, docs: dict[int, DocEntry]) -> NearMatch | None:
         if claim.fingerprint is None:
             return None
-        docs = self._read_docs({i for v in bands.values() for i in _doc_ids(v)})
         for match in _near_matches(claim.fingerprint, docs, self.threshold):
             if match.canonical_url != claim.canonical_url:
                 return match
@@ -574,17 +638,14 @@ class RedisStore:
             pipe.srem(keys.pendings, url)
             return 0
         _watch(pipe, keys.page(url))
-        page = _json(pipe.get(keys.page(url)))
-        plan = _SettlePlan(url, pending, page, emit)
-        if plan.watched(keys):
-            _watch(pipe, *plan.watched(keys))
-        owners = {h: _text(o) if o else None for h, o in plan.read_owners(keys, pipe).items()}
-        fields = plan.band_fields(keys, self._read_docs(plan.doc_ids()))
-        if fields:
-            _watch(pipe, *{key for key, _ in fields})
-        band_values = self._read_bands(fields)
+        plan = _SettlePlan(url, pending, decode_page(url, pipe.get(keys.page(url))), emit)
+        owner_of_dropped = None
+        if plan.dropped_hash is not None:
+            _watch(pipe, keys.hash(plan.dropped_hash))
+            found = pipe.hget(keys.hash(plan.dropped_hash), plan.dropped_hash)
+            owner_of_dropped = _text(found) if found is not None else None
         pipe.multi()
-        plan.write(keys, pipe, owners, band_values)
+        plan.write(keys, pipe, owner_of_dropped)
         return plan.version if emit else 0
 
     # --- reconciling ------------------------------------------------------------------
@@ -645,13 +706,6 @@ class RedisStore:
         raise StateError(f"state {self.keys.name}: too many concurrent writers, gave up")
 
 
-#: What a page entry copies from the pending claim it was emitted from.
-_PAGE_FIELDS: Final = (
-    *("url", "fetch_key", "content_hash", "version", "etag", "last_modified"),
-    *("output", "offset", "doc"),
-)
-
-
 @attrs.define
 class _SettlePlan:
     """What emitting or forgetting one pending claim changes (see ``RedisStore._settle``)."""
@@ -667,13 +721,11 @@ class _SettlePlan:
 
     @property
     def dropped_doc(self) -> int | None:
-        """The doc id leaving the index: the old version's on emit, the claim's on forget."""
+        """The doc leaving the index: the old version's on emit, the claim's on forget."""
         old = self.page.get("doc") if self.page else None
         new = self.pending.get("doc")
         doc = old if self.emit else new
-        if doc is None or (self.emit and old == new) or (not self.emit and new == old):
-            return None
-        return int(doc)
+        return None if doc is None or old == new else int(doc)
 
     @property
     def dropped_hash(self) -> str | None:
@@ -681,51 +733,25 @@ class _SettlePlan:
         on forget (unless the page still has it)."""
         old = self.page.get("content_hash") if self.page else None
         new = str(self.pending["content_hash"])
-        dropped = old if self.emit else new
-        kept = new if self.emit else old
+        dropped, kept = (old, new) if self.emit else (new, old)
         return None if dropped is None or dropped == kept else str(dropped)
 
-    def doc_ids(self) -> set[int]:
-        return {self.dropped_doc} if self.dropped_doc is not None else set()
-
-    def watched(self, keys: CrawlKeys) -> list[str]:
-        found = [keys.hash(self.dropped_hash)] if self.dropped_hash else []
-        if self.dropped_doc is not None:
-            found.append(keys.doc(self.dropped_doc))
-        return found
-
-    def read_owners(self, keys: CrawlKeys, pipe: Pipeline) -> dict[str, Any]:
-        if self.dropped_hash is None:
-            return {}
-        return {self.dropped_hash: pipe.get(keys.hash(self.dropped_hash))}
-
-    def band_fields(self, keys: CrawlKeys, docs: dict[int, DocEntry]) -> list[BandField]:
-        entry = docs.get(self.dropped_doc) if self.dropped_doc is not None else None
-        return _band_fields(keys, entry.bands) if entry else []
-
-    def write(
-        self,
-        keys: CrawlKeys,
-        pipe: Pipeline,
-        owners: dict[str, str | None],
-        bands: dict[BandField, bytes | None],
-    ) -> None:
+    def write(self, keys: CrawlKeys, pipe: Pipeline, owner_of_dropped: str | None) -> None:
         if self.emit:
             self._write_page(keys, pipe)
-        for content_hash, owner in owners.items():
-            if owner == self.url:
-                pipe.delete(keys.hash(content_hash))
+        if self.dropped_hash is not None and owner_of_dropped == self.url:
+            pipe.hdel(keys.hash(self.dropped_hash), self.dropped_hash)
         if self.dropped_doc is not None:
-            _unindex(keys, pipe, self.dropped_doc, bands)
+            pipe.hdel(keys.doc(self.dropped_doc), str(self.dropped_doc))
         pipe.delete(keys.pending(self.url))
         pipe.srem(keys.pendings, self.url)
 
     def _write_page(self, keys: CrawlKeys, pipe: Pipeline) -> None:
         p, seen = self.pending, self.pending["seen_at"]
-        first = self.page.get("first_seen", seen) if self.page else seen
-        page = {k: p.get(k) for k in _PAGE_FIELDS}
+        first = self.page.get("first_seen") or seen if self.page else seen
+        page = {name: p.get(name) for name in _PAGE_NAMES}
         page.update(first_seen=first, last_seen=seen, last_emitted=seen)
-        pipe.set(keys.page(self.url), _dumps(page))
+        pipe.set(keys.page(self.url), encode_page(self.url, page))
         old_fetch = self.page.get("fetch_key") if self.page else None
         if old_fetch and old_fetch not in (self.url, p.get("fetch_key")):
             pipe.delete(keys.fetch(old_fetch))
@@ -738,22 +764,6 @@ class _SettlePlan:
 def _watch(pipe: Pipeline, *keys: str) -> None:
     """``WATCH keys`` on a pipeline (redis-py leaves ``Pipeline.watch`` untyped)."""
     pipe.watch(*keys)  # type: ignore[no-untyped-call]
-
-
-def _unindex(
-    keys: CrawlKeys, pipe: Pipeline, doc: int, bands: dict[BandField, bytes | None]
-) -> None:
-    pipe.hdel(keys.doc(doc), str(doc))
-    for (key, field), value in bands.items():
-        rest = [i for i in _doc_ids(value) if i != doc]
-        if rest:
-            pipe.hset(key, field, _pack_ids(rest))
-        else:
-            pipe.hdel(key, field)
-
-
-def _band_fields(keys: CrawlKeys, bands: Iterable[int]) -> list[BandField]:
-    return [(keys.band(b), _BAND.pack(b)) for b in dict.fromkeys(bands)]
 
 
 def _near_matches(
@@ -788,7 +798,7 @@ def _lost_race(
 
     if pending is not None:
         return lost(url, "same canonical_url being written by another worker")
-    if page is not None and int(page.get("version", 0)) >= claim.version:
+    if page is not None and int(page.get("version") or 0) >= claim.version:
         return lost(url, "same canonical_url emitted meanwhile by another worker")
     owner = _text(hash_owner) if hash_owner is not None else None
     if owner is not None and owner != url:
