@@ -82,7 +82,17 @@ def good_pages() -> dict[str, object]:
         _gzipped(article_html("Compressed story").encode()), headers={"Content-Encoding": "gzip"}
     )
     pages["moved"] = redirect(ARTICLES + "good-0")
+    pages["broken-data"] = page(article_html("Broken data story", extra_head=BROKEN_DATA))
     return pages
+
+
+#: Structured data a page gets wrong: cut-off JSON-LD, impossible dates everywhere.
+BROKEN_DATA = (
+    '<script type="application/ld+json">{"@type": "NewsArticle", "headline": "Cut</script>'
+    '<script type="application/ld+json">{"@type": "NewsArticle", "datePublished": '
+    '"2026-13-45T99:99:99", "author": {"name": ["x", {}]}}</script>'
+    '<meta property="article:published_time" content="yesterday-ish">'
+)
 
 
 #: Failing pages: path suffix -> (reason, requests the server must see).
@@ -221,7 +231,10 @@ def test_no_record_is_lost(crawl):
     """Every good page is emitted once, whole and valid, whatever failed around it.
     (The truncated-gzip page is emitted too, half of it: see the xfail test below.)"""
     assert [p for p in crawl.record_paths() if p != "truncated-gzip"] == sorted(
-        ["good-0", "good-1", "good-2", "good-3", "good-4", "flaky", "gzip-ok", "lying-charset"]
+        [
+            *("good-0", "good-1", "good-2", "good-3", "good-4"),
+            *("flaky", "gzip-ok", "lying-charset", "broken-data"),
+        ]
     )
     for record in crawl.records:
         assert record_errors(record) == [], record["url"]
@@ -240,6 +253,13 @@ def test_each_failed_page_is_a_reject_with_its_reason(crawl, suffix):
 def test_retries_are_bounded(crawl, suffix):
     _, tries = FAILURES[suffix]
     assert len(crawl.requests(suffix)) == tries
+
+
+def test_broken_structured_data_is_skipped_not_fatal(crawl):
+    record = next(r for r in crawl.records if r["url"].endswith("broken-data"))
+    assert record["headline"] == "Broken data story"
+    assert record["date_published"] == "2026-11-20T08:30:00+01:00"  # the page's <time>
+    assert record["authors"] == ["Mara Quint"]
 
 
 def test_rejects_are_counted_in_the_stats(crawl):

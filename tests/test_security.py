@@ -25,6 +25,7 @@ from tests.faultserver import (
     Tripwire,
     article_html,
     billion_laughs_sitemap,
+    bomb_bytes,
     external_entity_feed,
     page,
     redirect,
@@ -78,6 +79,19 @@ def test_entity_depth_does_not_matter(levels):
     body = billion_laughs_sitemap("http://127.0.0.1:1/a", levels=levels).encode()
     listing = discovery.read_listing(body, "http://127.0.0.1:1/sitemap.xml")
     assert sum(len(e.url) for e in listing.entries) < 200
+
+
+def test_gzipped_sitemap_bomb_is_cut():
+    """A .xml.gz of 70 KB that inflates to 58 MB is read up to the 50 MB sitemap limit."""
+    head = (
+        b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
+        b"<url><loc>http://127.0.0.1:1/news/2026/11/20/story</loc></url><!--"
+    )
+    body = bomb_bytes(discovery.MAX_DOCUMENT_BYTES + (8 << 20), prefix=head)
+    assert len(body) < 200_000
+    assert len(discovery.gunzip(body)) == discovery.MAX_DOCUMENT_BYTES
+    listing = discovery.read_listing(body, "http://127.0.0.1:1/sitemap.xml.gz")
+    assert [e.url for e in listing.entries] == ["http://127.0.0.1:1/news/2026/11/20/story"]
 
 
 def _documents(secret: Path, probe: str) -> dict[str, bytes]:
