@@ -310,11 +310,14 @@ class OutputPipeline:
         state: StateExtension | None = None,
         stats: StatsCollector | None = None,
         pause_after_append: float = 0.0,
+        max_items: int = 0,
     ) -> None:
         self.path = path
         self.state = state
         self.stats = stats
         self.pause_after_append = pause_after_append  # test only: see settings.py
+        self.max_items = max_items
+        self.written = 0
 
     @classmethod
     def from_crawler(cls, crawler: Crawler) -> Self:
@@ -322,7 +325,9 @@ class OutputPipeline:
         if not output:
             raise NotConfigured("NEWSCRAWL_OUTPUT is not set")
         pause = crawler.settings.getfloat("NEWSCRAWL_TEST_PAUSE_AFTER_APPEND")
-        return cls(Path(output), crawler.get_extension(StateExtension), crawler.stats, pause)
+        max_items = crawler.settings.getint("CLOSESPIDER_ITEMCOUNT")
+        state = crawler.get_extension(StateExtension)
+        return cls(Path(output), state, crawler.stats, pause, max_items)
 
     def open_spider(self) -> None:
         cut = cut_torn_tail(self.path)
@@ -336,12 +341,18 @@ class OutputPipeline:
     def process_item(self, item: Any) -> Any:
         if not isinstance(item, Article):
             return item
+        if self.max_items and self.written >= self.max_items:
+            # Items already in flight when the limit closes the spider: not written, not
+            # committed to the state (a later run emits them), counted.
+            _inc(self.stats, "newscrawl/output/over_max_items")
+            raise SkipItem(f"max items ({self.max_items}) already written")
         claim = self.state.take_claim(item.canonical_url or item.url) if self.state else None
         if claim is None or self.state is None:
             # one write() never leaves a torn line; fsync only pairs a line with the state
             append_line(self.path, item.to_dict(), fsync=False)
         else:
             self._write_claimed(self.state.store, item, claim)
+        self.written += 1
         _inc(self.stats, "newscrawl/output/written")
         return item
 

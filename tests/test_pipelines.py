@@ -233,6 +233,17 @@ def test_output_cuts_a_torn_last_line(tmp_path):
     assert crawler.stats.get_value("newscrawl/output/torn_bytes_cut") == 6
 
 
+def test_output_writes_at_most_max_items(tmp_path):
+    # Items already in flight when CLOSESPIDER_ITEMCOUNT closes the spider are not written.
+    out = tmp_path / "out.jsonl"
+    crawler = crawler_for(NEWSCRAWL_OUTPUT=str(out), CLOSESPIDER_ITEMCOUNT=2)
+    stages = chain(crawler)
+    results = [run(stages, article(f"https://ex.com/a{i}", i)) for i in range(4)]
+    assert [type(r).__name__ for r in results] == ["Article", "Article", "SkipItem", "SkipItem"]
+    assert len(out.read_text("utf-8").splitlines()) == 2
+    assert crawler.stats.get_value("newscrawl/output/over_max_items") == 2
+
+
 # --- state across runs ------------------------------------------------------------------
 
 
