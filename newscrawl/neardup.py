@@ -144,7 +144,9 @@ class MinHasher:
 
         Permutation ``i`` is multiply-shift hashing ``(a_i * x + b_i) mod 2**64 >> 32``.
         """
-        values = (self._mul[:, None] * hashes[None, :] + self._add[:, None]) >> np.uint64(32)
+        values = self._mul[:, None] * hashes[None, :]
+        values += self._add[:, None]  # in place: one (num_perm, n) array, not three
+        values >>= np.uint64(32)
         minima: NDArray[np.uint32] = values.min(axis=1).astype(np.uint32)
         return minima
 

@@ -122,7 +122,12 @@ SPIDER_MIDDLEWARES = {
     # a callback error costs one page: recorded as a parse_error reject
     "newscrawl.middlewares.ParseErrorMiddleware": 40,
 }
+#: Freeze the start-up objects and space young GC collections (``newscrawl.gctune``).
+NEWSCRAWL_GC_TUNING_ENABLED = True
+#: Allocations between young-generation collections during a crawl (CPython: 700).
+NEWSCRAWL_GC_THRESHOLD = 10_000
 EXTENSIONS = {
+    "newscrawl.gctune.GcTuning": 0,
     "newscrawl.extensions.RunReport": 500,
     # live progress line / periodic progress lines on stderr (connected before RunReport,
     # so the live line is cleared before the run summary is printed)

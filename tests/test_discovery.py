@@ -12,6 +12,7 @@ from newscrawl.discovery import (
     detect_kind,
     gunzip,
     is_site_root,
+    listing_reason,
     looks_like_article_url,
     page_signals,
     parse_since,
@@ -19,6 +20,7 @@ from newscrawl.discovery import (
     read_listing,
     robots_sitemaps,
 )
+from tests.conftest import FIXTURES
 
 BASE = "https://news.example"
 
@@ -263,6 +265,27 @@ def test_page_signals_after_the_head(after_head, listing):
     head = b"<html><head><title>x</title><script>var h = '</head>';</script></head>"
     reason = page_signals(head + b"<body>" + after_head + b"</body></html>").listing_reason()
     assert reason == listing or (listing is not None and listing in (reason or ""))
+
+
+_HEAD_ARTICLE = b'<html><head><meta property="og:type" content="article"></head><body>'
+_HEAD_PLAIN = b"<html><head><title>t</title></head><body>"
+_LD_LIST = b'<script type="application/ld+json">{"@type": "CollectionPage"}</script>'
+
+
+@pytest.mark.parametrize(
+    "html",
+    [
+        _HEAD_ARTICLE + _LD_LIST + b"</body></html>",  # the head says article: not a listing
+        _HEAD_PLAIN + _LD_LIST + b"</body></html>",  # only the body says: a listing
+        _HEAD_PLAIN + b"<p>nothing</p></body></html>",
+        b"<html><HEAD><meta property='og:type' content='website'></HEAD><p>x</p></html>",
+        b"<p>no head at all</p>",
+        *(path.read_bytes() for path in sorted(FIXTURES.rglob("*.html"))),
+    ],
+)
+def test_listing_reason_is_what_the_whole_page_says(html):
+    for url in ("https://ex.com/world", "https://ex.com/world/2024/03/14/summit-ends"):
+        assert listing_reason(html, url) == page_signals(html).listing_reason(url)
 
 
 def test_since_comparisons():

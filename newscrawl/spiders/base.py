@@ -285,9 +285,7 @@ class NewscrawlSpider(Spider):
         except NotHTMLError as exc:
             self.reject(url, "not_html", str(exc))
             return None
-        reason = not_article_reason(article) or discovery.page_signals(
-            response.body
-        ).listing_reason(url)
+        reason = not_article_reason(article) or discovery.listing_reason(response.body, url)
         if reason:
             self.reject(url, "not_article", reason)
             return None
