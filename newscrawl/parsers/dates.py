@@ -29,7 +29,7 @@ from newscrawl.parsers.common import class_id, is_foreign, override_texts, text_
 from newscrawl.parsers.structured import ARTICLE_TYPES, as_text, type_names
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterator, Mapping
+    from collections.abc import Callable, Iterable, Iterator, Mapping
 
     from lxml import etree
 
@@ -42,6 +42,7 @@ _ISO = re.compile(
     r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s?(?:Z|[+-]\d{2}:?\d{2})?$"
 )
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
+_DIGITS = re.compile(r"\d+")
 _HAS_TIME = re.compile(
     r"\d{1,2}\s?(?:[:h時]\s?\d{2}|[.]\d{2}(?!\d|\.\d)|\s?[ap]\.?m\b)", re.IGNORECASE
 )
@@ -267,19 +268,58 @@ def _describes_page(obj: object) -> bool:
     return any(n in ARTICLE_TYPES or n in selectors.PAGE_DATE_TYPES for n in names)
 
 
-def _node_stamp(node: etree._Element, language: str | None) -> Stamp | None:
-    """The date one element prints (or carries in ``datetime``/``content``)."""
-    text = text_of(node)
+@attrs.frozen
+class Printed:
+    """A date an element prints (``printed``, its label stripped) or carries in
+    ``datetime``/``content`` (``machine``), not read yet: most never need the date parser."""
+
+    raw: str
+    printed: str
+    machine: str | None
+    modified: bool
+
+
+def _printed_date(node: etree._Element, text: str) -> Printed | None:
     label = _label_context(node, text)
-    modified = bool(_MODIFIED_LABEL.search(label))
     printed = strip_label(text) if _YEAR.search(text) and len(text) <= _MAX_HUMAN else ""
     machine = node.get("datetime") or node.get("content")
-    value = (parse_machine(machine) if machine else None) or (
-        parse_human(printed, language) if printed else None
-    )
-    if value is None:
+    if not printed and not machine:
         return None
-    return Stamp(to_iso(value), printed or normalize_raw(machine or ""), modified, bool(printed))
+    raw = printed or normalize_raw(machine or "")
+    return Printed(raw, printed, machine, bool(_MODIFIED_LABEL.search(label)))
+
+
+def _may_print_day(text: str, day: str) -> bool:
+    """False when ``text`` cannot print the day ``day`` (``YYYY-MM-DD``): none of its
+    numbers is that day of the month (a long digit run may be a compact date)."""
+    wanted = int(day[8:10])
+    return any(len(d) > 4 or (len(d) <= 2 and int(d) == wanted) for d in _DIGITS.findall(text))
+
+
+@attrs.define
+class DateReader:
+    """Reads :class:`Printed` dates on demand, each distinct text once."""
+
+    language: str | None
+    _seen: dict[str, datetime | date | None] = attrs.field(factory=dict)
+
+    def stamp(self, found: Printed, day: str | None = None) -> Stamp | None:
+        """The date read, or ``None``; with ``day``, a printed text that cannot print
+        that day is not read (``None``)."""
+        value = parse_machine(found.machine) if found.machine else None
+        if value is None and found.printed and (day is None or _may_print_day(found.printed, day)):
+            value = self._human(found.printed)
+        if value is None:
+            return None
+        return Stamp(to_iso(value), found.raw, found.modified, bool(found.printed))
+
+    def first(self, candidates: Iterable[Printed]) -> Stamp | None:
+        return next((s for s in map(self.stamp, candidates) if s is not None), None)
+
+    def _human(self, text: str) -> datetime | date | None:
+        if text not in self._seen:
+            self._seen[text] = parse_human(text, self.language)
+        return self._seen[text]
 
 
 def _label_context(node: etree._Element, text: str) -> str:
@@ -315,13 +355,11 @@ def _date_nodes(page: Page) -> Iterator[etree._Element]:
             yield node
 
 
-def visible_stamps(
-    page: Page, language: str | None, wanted: Callable[[str], bool] | None = None
-) -> list[Stamp]:
-    """Dates printed in the article, those after the headline first; with ``wanted``,
-    only those whose text it accepts (a cheap filter before the date parser)."""
-    before: list[Stamp] = []
-    after: list[Stamp] = []
+def printed_dates(page: Page, wanted: Callable[[str], bool] | None = None) -> list[Printed]:
+    """Dates printed in the article, those after the headline first, not read yet; with
+    ``wanted``, only those whose text it accepts."""
+    before: list[Printed] = []
+    after: list[Printed] = []
     seen_headline = False
     for node in _date_nodes(page):
         if node.tag == "h1":
@@ -332,7 +370,7 @@ def visible_stamps(
             continue
         if is_foreign(node):
             continue
-        found = _node_stamp(node, language)
+        found = _printed_date(node, text)
         if found:
             (after if seen_headline else before).append(found)
     return after + before
@@ -350,17 +388,23 @@ def _still_wanted(published: Stamp | None, modified: Stamp | None) -> Callable[[
     return lambda text: year in text or bool(_MODIFIED_LABEL.search(text))
 
 
-def _agreeing_raw(published: Stamp, visible: list[Stamp]) -> str:
-    """The printed form of the published date: a printed date at the same minute, else
-    on the same day, else the structured string."""
-    printed = sorted((s for s in visible if s.printed and not s.modified), key=lambda s: len(s.raw))
-    for same in (
-        [s for s in printed if len(s.iso) > 10 and s.iso[:16] == published.iso[:16]],
-        [s for s in printed if s.iso[:10] == published.iso[:10]],
-    ):
-        if same:
-            return same[0].raw
-    return published.raw
+def _agreeing_raw(published: Stamp, visible: list[Printed], reader: DateReader) -> str:
+    """The printed form of the published date: the shortest printed date at the same
+    minute, else the shortest on the same day, else the structured string."""
+    day, minute = published.iso[:10], published.iso[:16]
+    printed = sorted((p for p in visible if p.printed and not p.modified), key=lambda p: len(p.raw))
+    same_day: str | None = None
+    for candidate in printed:
+        found = reader.stamp(candidate, day)
+        if found is None or found.iso[:10] != day:
+            continue
+        if len(found.iso) > 10 and found.iso[:16] == minute:
+            return found.raw
+        if same_day is None:
+            same_day = found.raw
+            if len(minute) == 10:  # no time to agree on: the shortest same day is it
+                break
+    return same_day or published.raw
 
 
 def _url_date(url: str) -> Stamp | None:
@@ -385,12 +429,13 @@ def extract_dates(page: Page, language: str | None) -> Dates:
         else _structured(page, ("datePublished", "dateCreated"), selectors.PUBLISHED_META)
     )
     modified = _structured(page, ("dateModified",), selectors.MODIFIED_META)
-    visible = visible_stamps(page, language, _still_wanted(published, modified))
+    visible = printed_dates(page, _still_wanted(published, modified))
+    reader = DateReader(language)
     if published is None:
-        published = next((s for s in visible if not s.modified), None) or _url_date(page.url)
+        published = reader.first(p for p in visible if not p.modified) or _url_date(page.url)
     if modified is None:
-        modified = next((s for s in visible if s.modified), None)
+        modified = reader.first(p for p in visible if p.modified)
     if published is None:
         return Dates(None, modified.iso if modified else None, None)
-    raw = _agreeing_raw(published, visible) or None
+    raw = _agreeing_raw(published, visible, reader) or None
     return Dates(published.iso, modified.iso if modified else None, raw)

@@ -124,17 +124,14 @@ def image_url(img: etree._Element, base: str) -> str | None:
     return None
 
 
-def _is_article_image(img: etree._Element, url: str | None) -> bool:
-    if not url:
-        return False
+def _is_article_image(img: etree._Element) -> bool:
+    """The checks that need no image URL, cheapest first."""
     width, height = _side(img, "width"), _side(img, "height")
     if (width is not None and width < _MIN_SIDE) or (height is not None and height < _MIN_SIDE):
         return False
     for current in (img, *_ancestors(img)[:3]):
         if current.tag != "a" and _SKIP_IMAGE.search(class_id(current)):
             return False
-    if _SKIP_IMAGE.search(url.rsplit("/", 1)[-1].lower()):
-        return False
     return not _links_elsewhere(img) and not is_foreign(img, media=True)
 
 
@@ -247,8 +244,10 @@ def _caption_and_credit(block: etree._Element | None) -> tuple[str | None, str |
 def _article_images(page: Page) -> Iterator[Image]:
     seen: set[str] = set()
     for img in page.tree.iter(*selectors.IMAGE_TAGS):
+        if not _is_article_image(img):
+            continue
         url = image_url(img, page.url)
-        if not url or url in seen or not _is_article_image(img, url):
+        if not url or url in seen or _SKIP_IMAGE.search(url.rsplit("/", 1)[-1].lower()):
             continue
         seen.add(url)
         caption, credit = _caption_and_credit(_container(img))
