@@ -10,7 +10,7 @@ the same machine in the same run:
 ``budget = FLOOR_FACTOR * floor(page) + CALL_FACTOR * parse(normal article)``. Linear
 work stays well inside it (measured: 1x-14x the floor, at most 0.17 of the budget); a
 quadratic pass over a page of a thousand elements or ten thousand characters of text
-does not (measured: 2x-100x over the budget). A page less than 3x over its budget is
+does not (measured: 2x-100x over the budget). A page less than 2x over its budget is
 measured again before the test fails.
 
 A static check completes it: no regular expression in newscrawl nests unbounded
@@ -76,7 +76,7 @@ def budget(html: str) -> float:
 def assert_within_budget(html: str) -> None:
     spent = _best(lambda: parse_article(html, URL), 1)
     allowed = budget(html)
-    if allowed < spent < 3 * allowed:  # near the line: measure again, it may be noise
+    if allowed < spent < 2 * allowed:  # near the line: measure again, it may be noise
         spent = min(spent, _best(lambda: parse_article(html, URL), 2))
         allowed = max(allowed, budget(html))
     assert spent <= allowed, f"parse took {spent:.3f}s, budget {allowed:.3f}s"
@@ -110,10 +110,6 @@ PATHOLOGICAL: dict[str, Callable[[], str]] = {
     ),
     "500 time elements": lambda: _page(body="<time>12 March 2024 10:00</time>" * 500),
     "100,000 dashes in a date": lambda: _page(body="<time>" + "2024-" * 100_000 + "</time>"),
-    "3,000 figures with credits": lambda: _page(
-        body="<figure><img src='/i.jpg' alt='x'><figcaption>Boats / Photo: AFP</figcaption>"
-        "</figure>" * 3_000
-    ),
     "2,000 JSON-LD blocks": lambda: _page(head=_ld(headline="x", author={"name": "A B"}) * 2_000),
     "20,000 meta tags": lambda: _page(head="<meta property='article:tag' content='tag'>" * 20_000),
     "title of 100,000 separators": lambda: _page(head="<title>" + "a - " * 100_000 + "</title>"),
@@ -126,16 +122,24 @@ PATHOLOGICAL: dict[str, Callable[[], str]] = {
     ),
 }
 #: Known slow pages (file and cause in the reason); strict: the test fails once fixed.
+_FOREIGN = (
+    "parsers/common.py is_foreign/_is_teaser run LINKED_HEADING and H1_INSIDE (descendant "
+    "XPaths) on the 4 nearest ancestors of every candidate, each ancestor holding all the "
+    "others: O(candidates x subtree)"
+)
 SLOW: dict[str, str] = {
-    "1,500 byline paragraphs": "parsers/byline.py _foreign/_is_teaser run LINKED_HEADING and "
-    "H1_INSIDE (descendant XPaths) on the 4 nearest ancestors of every byline candidate: "
-    "O(candidates x subtree), 477 s for 20,000 bylines",
+    "1,000 byline paragraphs": f"{_FOREIGN} (byline.py; 20,000 bylines: 477 s)",
+    "1,000 figures with credits": f"{_FOREIGN} (media.py, every image; 3,000 figures: 28 s)",
     "500 time elements": "parsers/dates.py visible_stamps reads every visible date candidate "
     "with dateparser (about 3 ms each, no cap, no cache of equal texts): 3,000 <time> "
     "elements take 10-70 s",
 }
-PATHOLOGICAL["1,500 byline paragraphs"] = lambda: _page(
-    body="<p class='byline'>By Ann Lee and Bob Ray, Reporter</p>" * 1_500
+PATHOLOGICAL["1,000 figures with credits"] = lambda: _page(
+    body="<figure><img src='/i.jpg' alt='x'><figcaption>Boats / Photo: AFP</figcaption>"
+    "</figure>" * 1_000
+)
+PATHOLOGICAL["1,000 byline paragraphs"] = lambda: _page(
+    body="<p class='byline'>By Ann Lee and Bob Ray, Reporter</p>" * 1_000
 )
 
 
