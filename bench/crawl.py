@@ -187,9 +187,12 @@ def watch(proc: subprocess.Popen[bytes], output: Path) -> tuple[Any, list[Sample
 def steady_state(samples: list[Sample], pages: int) -> dict[str, float]:
     """Figures between the first article written and the last (start-up, discovery and
     shutdown excluded): pages/s, pages/s on a free core (run-queue wait removed), CPU."""
-    first = next(x for x in samples if x.lines > 0)
     last = next((x for x in samples if x.lines >= pages), samples[-1])
+    # a run too short to be seen mid-way is measured from the process start
+    first = next((x for x in samples if 0 < x.lines < last.lines), samples[0])
     done = last.lines - first.lines
+    if done <= 0:
+        raise SystemExit("crawl.py: the crawl wrote no article")
     wall, cpu, runq = last.t - first.t, last.cpu - first.cpu, last.runq - first.runq
     return {
         "pages_per_s": round(done / wall, 1),
