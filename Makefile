@@ -39,6 +39,7 @@ test: lint typecheck pytest
 bench: $(STAMP)
 	$(BIN)/python bench/quality.py
 	$(BIN)/python bench/speed.py
+	$(BIN)/python bench/crawl.py
 
 clean:
 	rm -rf $(VENV) build *.egg-info .mypy_cache .ruff_cache
