@@ -129,7 +129,8 @@ def serve_site(folder: Path, pages: int, seed: int, latency: float) -> SiteServe
     """The generated site written under ``folder`` and served with ``latency``."""
     folder.mkdir(parents=True, exist_ok=True)
     server = SiteServer(folder, delay=latency)
-    for path, body in sitegen.build_site(server.base_url, pages, seed):
+    files = sitegen.build_site(server.base_url, pages, seed)
+    for path, body in files.items() if isinstance(files, dict) else files:
         target = folder / (path.lstrip("/") or "index.html")
         target.parent.mkdir(parents=True, exist_ok=True)
         target.write_bytes(body)
@@ -383,9 +384,9 @@ def bench_memory(sizes: list[int], check: int, tmp: Path) -> dict[str, Any]:
             row = {
                 "articles": size,
                 "state_bytes_per_article": round(state / size),
-                "state_mb_per_million": round(state / size * 1e6 / 2**20),
+                "state_mib_per_million": round(state / size * 1e6 / 2**20),
                 "seen_bytes_per_request": round(seen / size),
-                "seen_mb_per_million": round(seen / size * 1e6 / 2**20),
+                "seen_mib_per_million": round(seen / size * 1e6 / 2**20),
             }
             results.append(row)
             print(f"  {size} articles: {row}", file=sys.stderr)
@@ -408,11 +409,11 @@ def print_table(result: dict[str, Any]) -> None:
     if result.get("memory"):
         memory = result["memory"]
         print(f"\nRedis memory (used_memory delta; {memory['crawl_path_claims_per_s']} claims/s)")
-        print(f"{'articles':>9} {'B/article':>10} {'MB per 1M':>10} {'dupefilter B/request':>21}")
+        print(f"{'articles':>9} {'B/article':>10} {'MiB per 1M':>10} {'dupefilter B/request':>21}")
         for row in memory["sizes"]:
             print(
                 f"{row['articles']:>9} {row['state_bytes_per_article']:>10}"
-                f" {row['state_mb_per_million']:>10} {row['seen_bytes_per_request']:>21}"
+                f" {row['state_mib_per_million']:>10} {row['seen_bytes_per_request']:>21}"
             )
 
 

@@ -248,6 +248,48 @@ def test_redis_command_errors(capsys, argv, message):
     assert err.count("\n") == 1
 
 
+# --- newscrawl crawl --redis / --state redis:// ---------------------------------------------------
+
+
+def test_crawl_with_an_unreachable_redis_exits_1(tmp_path, capsys):
+    argv = ["crawl", "http://127.0.0.1:9/feed", "--redis", "redis://127.0.0.1:9/0"]
+    assert main([*argv, "-o", str(tmp_path / "out.jsonl")]) == 1
+    err = capsys.readouterr().err
+    assert err.startswith("newscrawl: cannot reach Redis at redis://127.0.0.1:9/0")
+    assert err.count("\n") == 1
+
+
+def test_crawl_refuses_a_local_state_with_redis(capsys):
+    argv = ["crawl", "http://127.0.0.1:9/", "--redis", "redis://127.0.0.1:9/0", "--state", "s.db"]
+    try:
+        code = main(argv)
+    except SystemExit as exc:
+        code = int(exc.code or 0)
+    assert code == 2
+    assert "--state: distributed mode keeps the state in Redis" in capsys.readouterr().err
+
+
+def test_one_process_with_a_redis_state_is_incremental(tmp_path, redis_url):
+    """``--state redis://...`` without ``--redis``: the state store alone, shared."""
+    with serve_site(tmp_path / "site") as site:
+        starts = [site.url(p) for p in START_PATHS]
+        state = f"{redis_url}?crawl=single"
+        for run in ("first", "second"):
+            command = [sys.executable, "-m", "newscrawl", "crawl", *starts, "--state", state]
+            command += ["-o", str(tmp_path / f"{run}.jsonl"), "--quiet"]
+            command += ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False"]
+            done = subprocess.run(
+                command, check=False, cwd=tmp_path, capture_output=True, text=True, timeout=120
+            )
+            assert done.returncode == 0, done.stderr
+    first = (tmp_path / "first.jsonl").read_text("utf-8").splitlines()
+    assert len(first) == len(EXPECTED_ARTICLES)
+    assert (tmp_path / "second.jsonl").read_text("utf-8") == ""  # nothing new or changed
+    client = redis.Redis.from_url(redis_url)
+    assert int(client.hget(CrawlKeys("single").meta, "pages")) == len(EXPECTED_ARTICLES)
+    client.close()
+
+
 # --- whole fleets -------------------------------------------------------------------------------
 
 #: Worker options: the site answers every page after SITE_DELAY seconds and each worker
