@@ -17,7 +17,8 @@ growth < 50 MB.
     python bench/crawl.py [--sizes 1000 5000] [--seed 1] [--concurrency 64]
                           [--json bench/results/crawl.json] [--profile N]
 
-``--profile N`` crawls a site of N pages under cProfile instead and prints the top costs.
+``--profile N`` crawls a site of N pages under py-spy instead (cProfile without it) and
+prints the share of the time each component takes.
 """
 
 from __future__ import annotations
@@ -29,6 +30,7 @@ import logging
 import os
 import platform
 import pstats
+import shutil
 import subprocess
 import sys
 import tempfile
@@ -364,17 +366,52 @@ def print_table(result: dict[str, Any]) -> None:
 # --- profiling ---------------------------------------------------------------------------
 
 
+#: Components of a crawl, by a frame their stacks pass through (first match wins).
+COMPONENTS = (
+    ("parser (parse_article)", "parse_article (newscrawl/parsers/article.py"),
+    ("listing check (discovery)", "listing_reason (newscrawl/discovery.py"),
+    ("normalize pipeline", "NormalizePipeline.process_item"),
+    ("validate pipeline", "ValidatePipeline.process_item"),
+    ("dedup pipeline", "DedupPipeline.process_item"),
+    ("output pipeline", "OutputPipeline.process_item"),
+    ("run report", "newscrawl/extensions.py"),
+    ("start-up imports", "_find_and_load"),
+    ("idle worker threads", "Thread._bootstrap"),
+)
+
+
 def profile(pages: int, args: argparse.Namespace, workdir: Path) -> None:
-    """Crawl a site of ``pages`` under cProfile and print the top costs."""
+    """Crawl a site of ``pages`` under py-spy (when installed; else cProfile) and print
+    where the time goes."""
     site = SiteProcess(pages, args.seed)
-    prof = args.prof_file or workdir / "crawl.prof"
     command = crawl_command(site.base, workdir / "profile.jsonl", crawl_settings(args))
-    command[1:1] = ["-m", "cProfile", "-o", str(prof)]
+    spy = shutil.which("py-spy", path=str(Path(PYTHON).parent)) or shutil.which("py-spy")
+    prof = args.prof_file or workdir / ("crawl.txt" if spy else "crawl.prof")
+    if spy:
+        command = [spy, "record", "-r", "250", "-f", "raw", "-o", str(prof), "--", *command]
+    else:
+        command[1:1] = ["-m", "cProfile", "-o", str(prof)]
     try:
-        subprocess.run(command, check=True)
+        subprocess.run(command, check=True, capture_output=bool(spy))
     finally:
         site.stop()
-    print_profile(prof, sys.stdout)
+    if spy:
+        print_components(prof)
+    else:
+        print_profile(prof, sys.stdout)
+
+
+def print_components(path: Path) -> None:
+    """Share of py-spy samples per component (``COMPONENTS``; the rest is Scrapy/Twisted)."""
+    shares: dict[str, int] = {}
+    total = 0
+    for line in path.read_text().splitlines():
+        stack, _, count = line.rpartition(" ")
+        name = next((n for n, frame in COMPONENTS if frame in stack), "Scrapy, Twisted, asyncio")
+        shares[name] = shares.get(name, 0) + int(count)
+        total += int(count)
+    for name, count in sorted(shares.items(), key=lambda item: -item[1]):
+        print(f"{100 * count / total:5.1f}%  {name}")
 
 
 def print_profile(path: Path, out: IO[str]) -> None:
@@ -394,7 +431,7 @@ def main() -> None:
     )
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "crawl.json")
     parser.add_argument("--profile", type=int, metavar="N", help="profile a crawl of N pages")
-    parser.add_argument("--prof-file", type=Path, help="with --profile: keep the cProfile data")
+    parser.add_argument("--prof-file", type=Path, help="with --profile: keep the profile")
     parser.add_argument("--base", help=argparse.SUPPRESS)  # parse mode: the site's base URL
     parser.add_argument("--pages", type=int, help=argparse.SUPPRESS)
     args = parser.parse_args()
