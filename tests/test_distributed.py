@@ -313,11 +313,13 @@ def demo_site(tmp_path):
 class Worker:
     """One ``python -m newscrawl crawl ... --redis`` process writing ``<name>.jsonl``."""
 
-    def __init__(self, folder: Path, name: str, starts: list[str], redis_url: str) -> None:
+    def __init__(
+        self, folder: Path, name: str, starts: list[str], redis_url: str, extra: list[str]
+    ) -> None:
         self.output = folder / f"{name}.jsonl"
         command = [sys.executable, "-m", "newscrawl", "crawl", *starts, "-o", str(self.output)]
         self.process = subprocess.Popen(
-            [*command, "--redis", redis_url, *WORKER_OPTIONS],
+            [*command, "--redis", redis_url, *WORKER_OPTIONS, *extra],
             cwd=folder,
             stdout=subprocess.DEVNULL,
             stderr=subprocess.PIPE,
@@ -347,8 +349,8 @@ class Worker:
 def start_workers(tmp_path, redis_url):
     started: list[Worker] = []
 
-    def start(names: list[str], starts: list[str]) -> list[Worker]:
-        workers = [Worker(tmp_path, name, starts, redis_url) for name in names]
+    def start(names: list[str], starts: list[str], extra: list[str] = ()) -> list[Worker]:
+        workers = [Worker(tmp_path, name, starts, redis_url, list(extra)) for name in names]
         started.extend(workers)
         return workers
 
@@ -390,8 +392,10 @@ def _check_fleet(workers: list[Worker], expect_all_busy: bool = True) -> None:
 
 
 def test_two_workers_started_alike_share_the_crawl(demo_site, redis_url, start_workers):
+    """No coordinator: the first to start queues the START URLs. One download at a time
+    each, so a worker alone would need ~9 s: a slow start of the other still finds work."""
     starts = [demo_site.url(p) for p in START_PATHS]
-    workers = start_workers(["w1", "w2"], starts)
+    workers = start_workers(["w1", "w2"], starts, ["-s", "CONCURRENT_REQUESTS_PER_DOMAIN=1"])
     summaries = [worker.finish() for worker in workers]
     _check_fleet(workers)
     assert all("articles ->" not in s for s in summaries)  # --quiet: no summary
