@@ -17,6 +17,7 @@ emitted; one whose line is absent or torn is forgotten (the article is crawled a
 
 from __future__ import annotations
 
+import json
 from typing import TYPE_CHECKING, Protocol
 
 import attrs
@@ -121,3 +122,25 @@ class StateStore(Protocol):
 
     def close(self) -> None:
         """Release the store (idempotent)."""
+
+
+def line_holds(line: bytes | None, canonical_url: str, content_hash: str) -> bool:
+    """Whether an output line (read back when reconciling a pending claim) is the whole
+    record of that article version.
+
+    >>> line_holds(b'{"canonical_url": "u", "content_hash": "h"}\\n', "u", "h")
+    True
+    >>> line_holds(b'{"canonical_url": "u", "con', "u", "h")
+    False
+    """
+    if line is None:
+        return False
+    try:
+        record = json.loads(line)
+    except ValueError:
+        return False
+    return (
+        isinstance(record, dict)
+        and record.get("canonical_url") == canonical_url
+        and record.get("content_hash") == content_hash
+    )

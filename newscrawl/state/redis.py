@@ -57,7 +57,7 @@ from redis.exceptions import RedisError, WatchError
 from newscrawl.errors import StateError
 from newscrawl.neardup import Fingerprint, similarity
 from newscrawl.rejects import Reject, RejectItem
-from newscrawl.state.base import NearMatch, PageState, Reconciled, Validators
+from newscrawl.state.base import NearMatch, PageState, Reconciled, Validators, line_holds
 from newscrawl.state.sqlite import read_line_at
 
 if TYPE_CHECKING:
@@ -685,7 +685,7 @@ class RedisStore:
             )
             return False
         line = read_line_at(path, int(pending.get("offset") or 0))
-        return _line_holds(line, url, str(pending.get("content_hash")))
+        return line_holds(line, url, str(pending.get("content_hash")))
 
     # --- transactions -----------------------------------------------------------------
 
@@ -806,20 +806,6 @@ def _lost_race(
     if near is not None:
         return lost(near.canonical_url, f"body {near.similarity:.0%} similar (another worker)")
     return None
-
-
-def _line_holds(line: bytes | None, canonical_url: str, content_hash: str) -> bool:
-    if line is None:
-        return False
-    try:
-        record = json.loads(line)
-    except ValueError:
-        return False
-    return (
-        isinstance(record, dict)
-        and record.get("canonical_url") == canonical_url
-        and record.get("content_hash") == content_hash
-    )
 
 
 def _page_state(canonical_url: str, page: dict[str, Any] | None) -> PageState | None:

@@ -15,7 +15,6 @@ Commits use ``synchronous=FULL``: a pending claim is on disk before its line is 
 
 from __future__ import annotations
 
-import json
 import logging
 import sqlite3
 from pathlib import Path
@@ -25,7 +24,7 @@ import numpy as np
 
 from newscrawl.errors import StateError
 from newscrawl.neardup import similarity
-from newscrawl.state.base import NearMatch, PageState, Reconciled, Validators
+from newscrawl.state.base import NearMatch, PageState, Reconciled, Validators, line_holds
 
 if TYPE_CHECKING:
     from collections.abc import Iterable, Iterator
@@ -114,20 +113,6 @@ def read_line_at(path: Path, offset: int) -> bytes | None:
     except OSError:
         return None
     return line if line.endswith(b"\n") else None
-
-
-def _line_matches(line: bytes | None, canonical_url: str, content_hash: str) -> bool:
-    if line is None:
-        return False
-    try:
-        record = json.loads(line)
-    except ValueError:
-        return False
-    return (
-        isinstance(record, dict)
-        and record.get("canonical_url") == canonical_url
-        and record.get("content_hash") == content_hash
-    )
 
 
 class SQLiteStore:
@@ -422,7 +407,7 @@ class SQLiteStore:
         emitted = forgotten = 0
         for canonical, content_hash, output, offset in list(self.pending()):
             line = read_line_at(Path(output), offset)
-            if _line_matches(line, canonical, content_hash):
+            if line_holds(line, canonical, content_hash):
                 self.commit(canonical)
                 emitted += 1
             else:
