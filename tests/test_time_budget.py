@@ -128,8 +128,6 @@ _FOREIGN = (
     "others: O(candidates x subtree)"
 )
 SLOW: dict[str, str] = {
-    "1,000 byline paragraphs": f"{_FOREIGN} (byline.py; 20,000 bylines: 477 s)",
-    "1,000 figures with credits": f"{_FOREIGN} (media.py, every image; 3,000 figures: 28 s)",
     "500 time elements": "parsers/dates.py printed_dates -> _label_context takes text_of() "
     "of each date's parent, which holds all the other dates: O(n^2) text collection, plus "
     f"{_FOREIGN} (1,000 <time> elements: 2.8 s)",

@@ -29,6 +29,7 @@ import attrs
 from newscrawl.parsers import selectors
 from newscrawl.parsers.common import override_nodes
 from newscrawl.parsers.links import is_read_more, is_source_line, read_more_links
+from newscrawl.parsers.walk import BOILER_TAGS, Block, parts_pattern
 from newscrawl.text import fold, normalize_body, normalize_space
 
 if TYPE_CHECKING:
@@ -42,33 +43,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-_SKIP = frozenset(selectors.BOILERPLATE_TAGS)
-_BLOCK = frozenset(selectors.BLOCK_TAGS)
 _LEAF = frozenset(selectors.LEAF_BLOCK_TAGS)
-_BOILER_TAGS = frozenset(selectors.BOILERPLATE_BLOCK_TAGS)
-_HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
-
-
-def _words(words: Iterable[str]) -> re.Pattern[str]:
-    alternatives = "|".join(re.escape(w) for w in words)
-    return re.compile(rf"(?:^|[\s_-])(?:{alternatives})(?:$|[\s_-])")
-
-
-def _parts(parts: Iterable[str]) -> re.Pattern[str]:
-    return re.compile("|".join(re.escape(p) for p in parts))
-
-
-_BOILER_CLASS = re.compile(
-    f"{_parts(selectors.BOILERPLATE_CLASS_PARTS).pattern}"
-    f"|{_words(selectors.BOILERPLATE_CLASS_WORDS).pattern}"
-)
-_STANDFIRST = _words(selectors.STANDFIRST_CLASS_WORDS)
-_BODY_PARTS = _parts(selectors.BODY_CLASS_PARTS)
+_BODY_PARTS = parts_pattern(selectors.BODY_CLASS_PARTS)
 _BOILER_LINE = re.compile("|".join(f"(?:{p})" for p in selectors.BOILERPLATE_LINES))
-_LAYOUT_FLAG = re.compile(r"(?:^|\s)(?:has|with|without|no|show|hide|enable|disable)[-_]\S*")
-_ROOTS = frozenset({"html", "body", "main"})
-_CJK = re.compile("[\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uac00-\ud7af\uf900-\ufaff]")
-_HIDDEN_STYLE = re.compile(r"display\s*:\s*none|visibility\s*:\s*hidden", re.IGNORECASE)
 
 #: Score passed from a block to its owner (index 0), the owner's parent (1), and so on.
 _DECAY = (1.0, 0.9, 0.5, 1 / 3, 0.25, 0.2)
@@ -89,60 +66,8 @@ class Body:
     container: lxml.html.HtmlElement | None
 
 
-@attrs.define(slots=True)
-class Block:
-    """One text block of the page, in document order."""
-
-    text: str
-    owner: etree._Element
-    kind: str
-    link_chars: int
-    boiler: etree._Element | None
-    standfirst: bool
-    size: int = 0
-    """Length with CJK characters counted three times (they carry about a word each)."""
-
-    def __attrs_post_init__(self) -> None:
-        text = self.text
-        self.size = len(text) if text.isascii() else len(text) + 2 * len(_CJK.findall(text))
-
-    @property
-    def link_density(self) -> float:
-        return self.link_chars / len(self.text) if self.text else 0.0
-
-
 def class_id(node: etree._Element) -> str:
     return f"{node.get('class') or ''} {node.get('id') or ''}".lower()
-
-
-def is_boilerplate(node: etree._Element) -> bool:
-    """True for elements whose class or id says they are never article text.
-
-    The page roots never are (their classes list page features), nor are layout flags
-    such as ``has-sidebar`` or ``without-comments``.
-
-    >>> import lxml.html
-    >>> is_boilerplate(lxml.html.fragment_fromstring("<div class='share-bar'></div>"))
-    True
-    >>> is_boilerplate(lxml.html.fragment_fromstring("<div class='page without-sidebar'></div>"))
-    False
-    """
-    if not (node.get("class") or node.get("id")) or node.tag in _ROOTS:
-        return False
-    return _boiler_names(class_id(node))
-
-
-def _boiler_names(names: str) -> bool:
-    if _LAYOUT_FLAG.search(names):
-        names = _LAYOUT_FLAG.sub(" ", names)
-    return bool(_BOILER_CLASS.search(names))
-
-
-def _hidden(node: etree._Element) -> bool:
-    if node.get("hidden") is not None or node.get("aria-hidden") == "true":
-        return True
-    style = node.get("style")
-    return bool(style and _HIDDEN_STYLE.search(style))
 
 
 def is_boilerplate_line(text: str) -> bool:
@@ -154,135 +79,6 @@ def is_boilerplate_line(text: str) -> bool:
     False
     """
     return len(text) < 300 and _BOILER_LINE.fullmatch(text.casefold()) is not None
-
-
-def _kind(tag: str) -> str:
-    if tag in _HEADINGS:
-        return "heading"
-    if tag in ("li", "dt", "dd"):
-        return "item"
-    if tag in ("blockquote", "pre"):
-        return "quote"
-    return "text"
-
-
-#: Skipped tags that also end the text block around them (the others are inline).
-_SKIP_BREAKS = frozenset(
-    {"h1", "header", "footer", "nav", "aside", "figure", "figcaption", "menu", "dialog"}
-)
-
-
-class _Walker:
-    """Turns a subtree into :class:`Block` s in one recursive pass."""
-
-    def __init__(self) -> None:
-        self.blocks: list[Block] = []
-        self._parts: list[str] = []
-        self._link_chars = 0
-        self._in_link = 0
-        self._after_br = False
-        self._owner: etree._Element | None = None
-        self._boiler: etree._Element | None = None
-        self._standfirst = False
-        self._seen_classes: dict[str, tuple[bool, bool]] = {}
-
-    def _add(self, text: str | None) -> None:
-        if not text:
-            return
-        self._parts.append(text)
-        if not text.isspace():
-            self._after_br = False
-            if self._in_link:
-                self._link_chars += len(text.strip())
-
-    def _flush(self) -> None:
-        if self._parts and self._owner is not None:
-            # whitespace folded here; NFC and invisible characters in normalize_body
-            text = " ".join("".join(self._parts).split())
-            if text:
-                link = min(self._link_chars, len(text))
-                kind = _kind(str(self._owner.tag))
-                block = Block(text, self._owner, kind, link, self._boiler, self._standfirst)
-                self.blocks.append(block)
-        self._parts = []
-        self._link_chars = 0
-        self._after_br = False
-
-    def _line_break(self) -> None:
-        if self._after_br:
-            self._flush()
-        else:
-            self._parts.append(" ")
-            self._after_br = True
-
-    def visit(self, node: etree._Element) -> None:
-        tag = node.tag
-        if tag in _BLOCK:
-            self._visit_block(node)
-        elif not isinstance(tag, str) or tag in _SKIP or self._inline_boiler(node, tag):
-            if tag in _SKIP_BREAKS:
-                self._flush()
-        elif tag == "br":
-            self._line_break()
-        else:
-            self._visit_inline(node, tag)
-        tail = node.tail
-        if tail:
-            self._add(tail)
-
-    def _inline_boiler(self, node: etree._Element, tag: str) -> bool:
-        """An inline widget (share count, caption span) inside ordinary text; links stay:
-        read-more lines and link density need their text."""
-        if tag == "a" or self._boiler is not None:
-            return False
-        return is_boilerplate(node) or _hidden(node)
-
-    def _visit_inline(self, node: etree._Element, tag: str) -> None:
-        link = tag == "a"
-        self._in_link += link
-        self._add(node.text)
-        for child in node:
-            self.visit(child)
-        self._in_link -= link
-
-    def _classify(self, node: etree._Element) -> None:
-        """Note boilerplate and standfirst markup that starts at a block element."""
-        klass, ident = node.get("class"), node.get("id")
-        if klass or ident:
-            boiler, standfirst = self._class_flags(f"{klass or ''} {ident or ''}")
-            if self._boiler is None and boiler and node.tag not in _ROOTS:
-                self._boiler = node
-            self._standfirst = self._standfirst or standfirst
-        if self._boiler is None and (node.tag in _BOILER_TAGS or _hidden(node)):
-            self._boiler = node
-
-    def _class_flags(self, names: str) -> tuple[bool, bool]:
-        """(boilerplate, standfirst) for a class/id string; pages repeat their class names,
-        so each is looked at once per page."""
-        flags = self._seen_classes.get(names)
-        if flags is None:
-            lowered = names.lower()
-            flags = (_boiler_names(lowered), bool(_STANDFIRST.search(lowered)))
-            self._seen_classes[names] = flags
-        return flags
-
-    def _visit_block(self, node: etree._Element) -> None:
-        self._flush()
-        saved = (self._owner, self._boiler, self._standfirst)
-        self._owner = node
-        self._classify(node)
-        self._add(node.text)
-        for child in node:
-            self.visit(child)
-        self._flush()
-        self._owner, self._boiler, self._standfirst = saved
-
-
-def page_blocks(root: etree._Element) -> list[Block]:
-    """Every text block under ``root``, in document order."""
-    walker = _Walker()
-    walker.visit(root)
-    return walker.blocks
 
 
 # --- choosing the container ---------------------------------------------------------------
@@ -580,7 +376,7 @@ def _select(blocks: list[Block], choice: Choice, page: Page) -> _Selection:
     descriptions = _descriptions(page)
     out = _Selection()
     for index, block in enumerate(inside):
-        own_line = block.boiler is None or block.boiler.tag in _BOILER_TAGS
+        own_line = block.boiler is None or block.boiler.tag in BOILER_TAGS
         own_line = own_line or block.boiler is block.owner
         if own_line and is_read_more(block.text, block.link_density):
             out.links.extend(read_more_links(block.owner, page))
@@ -674,10 +470,9 @@ def _with_ld_guide(page: Page, blocks: list[Block], selection: _Selection) -> _S
 
 def extract_body(page: Page) -> Body:
     """The article body and the read-more links found in it."""
-    root = page.tree.find("body")
-    blocks = page_blocks(root if root is not None else page.tree)
+    blocks = page.walk.blocks
     chosen = override_nodes(page, "body")
-    headline = root.find(".//h1") if root is not None else None
+    headline = page.first_h1 if page.tree.find("body") is not None else None
     choice = Choice(chosen[0], chosen[0]) if chosen else choose_container(blocks, headline)
     if choice is None:
         logger.debug("no body container on %s", page.url)

@@ -15,7 +15,6 @@ from typing import TYPE_CHECKING, Any
 from newscrawl.parsers import selectors
 from newscrawl.parsers.common import (
     class_id,
-    is_foreign,
     override_texts,
     site_keys,
     squash,
@@ -220,7 +219,7 @@ def _labelled_values(page: Page) -> list[etree._Element]:
     for label in selectors.FIELD_LABELS(page.tree):
         if _AUTHOR_LABEL.match(text_of(label)):
             line = label.getparent()
-            if line is not None and not is_foreign(line):
+            if line is not None and not page.foreign(line):
                 return [line]
     return []
 
@@ -250,26 +249,26 @@ def byline_nodes(page: Page) -> list[etree._Element]:
     ]
     for tier in tiers:
         nodes = [n for n in tier(page) if 2 <= text_length(n) <= _MAX_BYLINE]
-        nodes = [n for n in nodes if not is_foreign(n)]
+        nodes = [n for n in nodes if not page.foreign(n)]
         if nodes:
-            return _innermost(_same_block(nodes))
+            return _innermost(_same_block(nodes, page))
     return []
 
 
 def _innermost(nodes: list[etree._Element]) -> list[etree._Element]:
     """The nodes that hold no other node of the list (the name, not its wrappers)."""
-    inner: set[int] = set()
+    inner: set[etree._Element] = set()
     for node in nodes:
-        inner.update(id(a) for a in node.iterancestors())
-    return [n for n in nodes if id(n) not in inner]
+        inner.update(node.iterancestors())
+    return [n for n in nodes if n not in inner]
 
 
-def _same_block(nodes: list[etree._Element]) -> list[etree._Element]:
+def _same_block(nodes: list[etree._Element], page: Page) -> list[etree._Element]:
     first = nodes[0]
     block = first
     for _ in range(4):
         parent = block.getparent()
-        if parent is None or selectors.H1_INSIDE(parent):
+        if parent is None or page.foreign.holds_h1(parent):
             break
         block = parent
     return [n for n in nodes if n is first or block in n.iterancestors()]
@@ -277,22 +276,25 @@ def _same_block(nodes: list[etree._Element]) -> list[etree._Element]:
 
 def extract_byline(page: Page, nodes: list[etree._Element] | None = None) -> str | None:
     """The byline as printed on the page: the line holding the byline elements ("By A,
-    B and C", "By X, Political Correspondent"), without the dates beside it."""
+    B and C", "By X, Political Correspondent"), without the dates beside it; the first
+    element's line when they are not on one line (their common block is long or names
+    nobody)."""
     for text in override_texts(page, "byline") or override_texts(page, "authors"):
         return text
     nodes = byline_nodes(page) if nodes is None else nodes
-    if not nodes:
-        return None
-    text = text_of(_byline_line(nodes))
-    return text if 3 <= len(text) <= 200 and split_authors(text) else None
+    for group in (nodes, nodes[:1]) if len(nodes) > 1 else (nodes,) if nodes else ():
+        text = text_of(_byline_line(group))
+        if 3 <= len(text) <= 200 and split_authors(text):
+            return text
+    return None
 
 
 def _common_ancestor(nodes: list[etree._Element]) -> etree._Element:
     common = nodes[0]
     for node in nodes[1:]:
-        ancestors = {id(a) for a in node.iterancestors()} | {id(node)}
+        ancestors = {node, *node.iterancestors()}  # elements kept alive: ids stay theirs
         parent = common.getparent()
-        while id(common) not in ancestors and parent is not None:
+        while common not in ancestors and parent is not None:
             common, parent = parent, parent.getparent()
     return common
 

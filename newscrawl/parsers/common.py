@@ -177,59 +177,73 @@ def site_keys(page: Page) -> list[str]:
     return [k for k in dict.fromkeys(keys) if len(k) >= 2]
 
 
-def is_foreign(node: etree._Element, media: bool = False) -> bool:
-    """True for an element that belongs to something else than the article: a comment, a
-    teaser of another story, a caption, a side box, a footer (its byline or date is not the
-    article's)."""
-    for depth, current in enumerate([node, *node.iterancestors()]):
-        if current.tag in selectors.NOT_ARTICLE_TAGS and not (media and current.tag in _MEDIA):
-            return True
-        if current.tag in ("body", "html"):
-            return False
-        words = class_id(current)
+class Foreign:
+    """Tells elements that belong to something else than the article: a comment, a teaser
+    of another story, a caption, a side box, a footer (a byline or date there is not the
+    article's). One per page: what it learns about an element's ancestors (class words,
+    teaser blocks, ``<h1>`` holders) serves every later question."""
+
+    def __init__(self, h1s: Iterable[etree._Element]) -> None:
+        self._h1_holders: set[etree._Element] = set()
+        for h1 in h1s:
+            self._h1_holders.add(h1)
+            self._h1_holders.update(h1.iterancestors())
+        self._far_memo: tuple[dict[etree._Element, bool], dict[etree._Element, bool]] = ({}, {})
+        self._teaser: dict[etree._Element, bool] = {}
+
+    def holds_h1(self, node: etree._Element) -> bool:
+        """True when ``node`` is or holds an ``<h1>``."""
+        return node in self._h1_holders
+
+    def __call__(self, node: etree._Element, media: bool = False) -> bool:
+        """True for a foreign element: inside a landmark (``<aside>``, ``<footer>``, a
+        figure unless ``media``) or a related/comment block below the ``<body>``, or within
+        four levels of a side box or teaser."""
         near = _FOREIGN_NEAR_MEDIA if media else _FOREIGN_NEAR
-        if depth < 4 and (near.search(words) or _is_teaser(current)):
-            return True
-        if _FOREIGN_BLOCK.search(words) and not selectors.H1_INSIDE(current):
-            return True
-    return False
+        current: etree._Element | None = node
+        for _ in range(4):
+            if current is None or current.tag in ("body", "html"):
+                break
+            if near.search(class_id(current)) or self._is_teaser(current):
+                return True
+            current = current.getparent()
+        return self._far(node, media)
 
+    def _far(self, node: etree._Element, media: bool) -> bool:
+        """A landmark or a foreign block at any level up to the ``<body>``."""
+        memo = self._far_memo[media]
+        path: list[etree._Element] = []
+        current: etree._Element | None = node
+        result = False
+        while current is not None:
+            known = memo.get(current)
+            if known is not None:
+                result = known
+                break
+            tag = current.tag
+            if tag in ("body", "html"):
+                break
+            path.append(current)
+            if (tag in selectors.NOT_ARTICLE_TAGS and not (media and tag in _MEDIA)) or (
+                _FOREIGN_BLOCK.search(class_id(current)) and current not in self._h1_holders
+            ):
+                result = True
+                break
+            current = current.getparent()
+        for element in path:  # each lies below the answer's element, so shares the answer
+            memo[element] = result
+        return result
 
-def _is_teaser(node: etree._Element) -> bool:
-    """A small block holding a linked heading (another story), not the page's ``<h1>``."""
-    if not selectors.LINKED_HEADING(node) or selectors.H1_INSIDE(node):
-        return False
-    return text_length(node) < _TEASER_MAX_CHARS
-
-
-_MARK_WORDS = re.compile(
-    "|".join(
-        map(
-            re.escape,
-            selectors.BYLINE_CLASS_WORDS + selectors.DATE_CLASS_WORDS + selectors.PAGE_CLASS_WORDS,
-        )
-    )
-)
-
-
-def scan_marked(tree: lxml.html.HtmlElement) -> list[lxml.html.HtmlElement]:
-    """One pass over the page: ``<h1>``, ``<time>``, author/date ``itemprop`` and
-    ``rel=author`` elements, and elements whose class/id holds a byline, date or page
-    word, in page order."""
-    found: list[lxml.html.HtmlElement] = []
-    for node in tree.iter():
-        tag = node.tag
-        if (
-            tag in ("h1", "time")
-            or node.get("itemprop") in selectors.MARKED_ITEMPROPS
-            or node.get("rel") is not None
-        ):
-            found.append(node)
-            continue
-        words = node.get("class") or node.get("id")
-        if words and _MARK_WORDS.search(class_id(node)):
-            found.append(node)
-    return found
+    def _is_teaser(self, node: etree._Element) -> bool:
+        """A small block holding a linked heading (another story), not the page's ``<h1>``."""
+        known = self._teaser.get(node)
+        if known is None:
+            known = self._teaser[node] = (
+                node not in self._h1_holders
+                and text_length(node) < _TEASER_MAX_CHARS
+                and bool(selectors.LINKED_HEADING(node))
+            )
+        return known
 
 
 def class_id(node: etree._Element) -> str:

@@ -25,7 +25,7 @@ import attrs
 import dateparser
 
 from newscrawl.parsers import selectors
-from newscrawl.parsers.common import class_id, is_foreign, override_texts, text_of
+from newscrawl.parsers.common import class_id, override_texts, text_of
 from newscrawl.parsers.structured import ARTICLE_TYPES, as_text, type_names
 
 if TYPE_CHECKING:
@@ -368,7 +368,7 @@ def printed_dates(page: Page, wanted: Callable[[str], bool] | None = None) -> li
         text = text_of(node)
         if len(_YEAR.findall(text)) > 1 or (wanted is not None and not wanted(text)):
             continue
-        if is_foreign(node):
+        if page.foreign(node):
             continue
         found = _printed_date(node, text)
         if found:

@@ -16,7 +16,7 @@ from typing import TYPE_CHECKING
 
 from newscrawl.items import Image
 from newscrawl.parsers import selectors
-from newscrawl.parsers.common import class_id, is_foreign, text_length, text_of
+from newscrawl.parsers.common import class_id, text_length, text_of
 from newscrawl.parsers.structured import as_list, as_text
 from newscrawl.text import clean_or_none, normalize_space
 from newscrawl.urls import absolutize
@@ -124,7 +124,7 @@ def image_url(img: etree._Element, base: str) -> str | None:
     return None
 
 
-def _is_article_image(img: etree._Element) -> bool:
+def _is_article_image(img: etree._Element, page: Page) -> bool:
     """The checks that need no image URL, cheapest first."""
     width, height = _side(img, "width"), _side(img, "height")
     if (width is not None and width < _MIN_SIDE) or (height is not None and height < _MIN_SIDE):
@@ -132,7 +132,7 @@ def _is_article_image(img: etree._Element) -> bool:
     for current in (img, *_ancestors(img)[:3]):
         if current.tag != "a" and _SKIP_IMAGE.search(class_id(current)):
             return False
-    return not _links_elsewhere(img) and not is_foreign(img, media=True)
+    return not _links_elsewhere(img) and not page.foreign(img, media=True)
 
 
 def _links_elsewhere(img: etree._Element) -> bool:
@@ -244,7 +244,7 @@ def _caption_and_credit(block: etree._Element | None) -> tuple[str | None, str |
 def _article_images(page: Page) -> Iterator[Image]:
     seen: set[str] = set()
     for img in page.tree.iter(*selectors.IMAGE_TAGS):
-        if not _is_article_image(img):
+        if not _is_article_image(img, page):
             continue
         url = image_url(img, page.url)
         if not url or url in seen or _SKIP_IMAGE.search(url.rsplit("/", 1)[-1].lower()):

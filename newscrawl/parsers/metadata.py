@@ -10,7 +10,6 @@ from urllib.parse import urlsplit
 from newscrawl.parsers import selectors
 from newscrawl.parsers.common import (
     class_id,
-    is_foreign,
     override_texts,
     publisher_name,
     text_of,
@@ -65,7 +64,7 @@ def extract_description(page: Page) -> str | None:
 
 
 def _headline_node(page: Page) -> etree._Element | None:
-    return next((n for n in page.marked if n.tag == "h1" and not is_foreign(n)), None)
+    return next((n for n in page.marked if n.tag == "h1" and not page.foreign(n)), None)
 
 
 def _visible_standfirst(page: Page) -> str | None:
@@ -74,7 +73,7 @@ def _visible_standfirst(page: Page) -> str | None:
     if h1 is None:
         return None
     for node in selectors.AFTER_HEADLINE(h1):
-        if _STANDFIRST.search(class_id(node)) and not is_foreign(node):
+        if _STANDFIRST.search(class_id(node)) and not page.foreign(node):
             text = text_of(node)
             if _MIN_STANDFIRST <= len(text) <= _MAX_STANDFIRST:
                 return text
@@ -112,7 +111,7 @@ def _section_label(page: Page) -> str | None:
     if h1 is None or scope is None:
         return None
     for link in reversed(selectors.LINKS_BEFORE_HEADLINE(h1)):
-        if scope not in link.iterancestors() or is_foreign(link):
+        if scope not in link.iterancestors() or page.foreign(link):
             continue
         text = text_of(link)
         url = absolutize(link.get("href"), page.url)
@@ -213,7 +212,7 @@ def extract_site_name(page: Page) -> str | None:
 def _logo_name(page: Page) -> str | None:
     """The alt text (or hidden label) of the site logo, outside the footer."""
     for node in page.marked:
-        if not _LOGO.search(class_id(node)) or is_foreign(node):
+        if not _LOGO.search(class_id(node)) or page.foreign(node):
             continue
         for img in node.iter("img"):
             alt = normalize_space(img.get("alt"))

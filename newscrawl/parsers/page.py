@@ -8,10 +8,12 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from newscrawl.parsers.common import scan_marked
+from newscrawl.parsers.common import Foreign
+from newscrawl.parsers.walk import Walk, walk_page
 
 if TYPE_CHECKING:
     import lxml.html
+    from lxml import etree
 
 #: Site-profile selector overrides: field name -> XPath expressions tried first.
 Overrides = Mapping[str, Sequence[str]]
@@ -35,10 +37,27 @@ class Page:
     overrides: Overrides = attrs.field(factory=dict)
 
     @functools.cached_property
-    def marked(self) -> list[lxml.html.HtmlElement]:
-        """Headlines, ``<time>`` elements and elements whose class/id names a byline or a
-        date, in page order: found in one pass, shared by the byline and date readers."""
-        return scan_marked(self.tree)
+    def walk(self) -> Walk:
+        """The one pass over the page: the body's text blocks and the marked elements."""
+        return walk_page(self.tree)
+
+    @property
+    def marked(self) -> list[etree._Element]:
+        """Headlines, ``<time>`` elements, author/date ``itemprop`` and ``rel`` elements,
+        and elements whose class/id names a byline, a date or a page part (logo,
+        breadcrumb), in page order; shared by the byline, date and metadata readers."""
+        return self.walk.marked
+
+    @functools.cached_property
+    def foreign(self) -> Foreign:
+        """``page.foreign(node)``: True for an element that belongs to something else
+        than the article (see :class:`~newscrawl.parsers.common.Foreign`)."""
+        return Foreign(n for n in self.marked if n.tag == "h1")
+
+    @property
+    def first_h1(self) -> etree._Element | None:
+        """The page's first ``<h1>``."""
+        return next((n for n in self.walk.marked if n.tag == "h1"), None)
 
     def meta_first(self, *names: str) -> str | None:
         """The first non-empty content among the named ``<meta>`` tags, in ``names`` order."""
