@@ -240,8 +240,8 @@ class Foreign:
         if known is None:
             known = self._teaser[node] = (
                 node not in self._h1_holders
-                and text_length(node) < _TEASER_MAX_CHARS
                 and bool(selectors.LINKED_HEADING(node))
+                and text_length(node) < _TEASER_MAX_CHARS
             )
         return known
 

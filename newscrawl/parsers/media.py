@@ -12,6 +12,7 @@ or OpenGraph images are used only when the page shows none.
 from __future__ import annotations
 
 import re
+from itertools import islice
 from typing import TYPE_CHECKING
 
 from newscrawl.items import Image
@@ -129,7 +130,7 @@ def _is_article_image(img: etree._Element, page: Page) -> bool:
     width, height = _side(img, "width"), _side(img, "height")
     if (width is not None and width < _MIN_SIDE) or (height is not None and height < _MIN_SIDE):
         return False
-    for current in (img, *_ancestors(img)[:3]):
+    for current in (img, *islice(_ancestors(img), 3)):
         if current.tag != "a" and _SKIP_IMAGE.search(class_id(current)):
             return False
     return not _links_elsewhere(img) and not page.foreign(img, media=True)
@@ -145,17 +146,17 @@ def _links_elsewhere(img: etree._Element) -> bool:
     return False
 
 
-def _ancestors(img: etree._Element) -> list[etree._Element]:
+def _ancestors(img: etree._Element) -> Iterator[etree._Element]:
     """The image's ancestors without ``<picture>``/``<source>`` wrappers (the HTML parser
     nests every ``<source>`` inside the previous one)."""
-    return [a for a in img.iterancestors() if a.tag not in ("picture", "source")]
+    return (a for a in img.iterancestors() if a.tag not in ("picture", "source"))
 
 
 def _container(img: etree._Element) -> etree._Element | None:
     """The block holding this image's caption: its ``<figure>`` when the caption is in
     it, else the nearest of its ancestors with a caption that hold no other image and
     little text; the figure (for a credit) when there is no caption."""
-    figure = next((a for a in _ancestors(img)[:_MAX_DEPTH] if a.tag == "figure"), None)
+    figure = next((a for a in islice(_ancestors(img), _MAX_DEPTH) if a.tag == "figure"), None)
     for depth, block in enumerate(_ancestors(img)):
         if depth >= _MAX_DEPTH or block.tag in _PAGE_BLOCKS or not _small_block(block):
             break
@@ -186,12 +187,23 @@ def _text_block(img: etree._Element) -> etree._Element | None:
 
 
 def _small_block(block: etree._Element) -> bool:
-    images = [
-        i
-        for i in block.iter(*selectors.IMAGE_TAGS)
-        if not any(a.tag == "noscript" for a in i.iterancestors())
-    ]
-    return len(images) <= 1 and text_length(block) <= _MAX_BLOCK_TEXT
+    """At most one image (outside ``<noscript>`` fallbacks) and little text."""
+    if any(a.tag == "noscript" for a in (block, *block.iterancestors())):
+        images = 0  # every image in it is a fallback
+    else:
+        shown = (i for i in block.iter(*selectors.IMAGE_TAGS) if not _in_noscript(i, block))
+        images = sum(1 for _ in islice(shown, 2))
+    return images <= 1 and text_length(block) <= _MAX_BLOCK_TEXT
+
+
+def _in_noscript(node: etree._Element, block: etree._Element) -> bool:
+    """True when a ``<noscript>`` between ``node`` and ``block`` holds ``node``."""
+    for ancestor in node.iterancestors():
+        if ancestor is block:
+            return False
+        if ancestor.tag == "noscript":
+            return True
+    return False
 
 
 def _caption_node(block: etree._Element) -> etree._Element | None:

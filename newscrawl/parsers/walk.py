@@ -193,23 +193,25 @@ class _Walker:
             if tag in _MARKED_TAGS:
                 self.marked.append(node)
             return 0, names
-        flags = self._value_flags(node.get("class")) if "class" in names else 0
+        flags = 0
+        if "class" in names:
+            value = node.get("class")
+            if value:
+                known = self._flags.get(value)
+                flags = self._name_flags(value) if known is None else known
         if "id" in names:
-            flags |= self._value_flags(node.get("id"))
+            value = node.get("id")
+            if value:
+                known = self._flags.get(value)
+                flags |= self._name_flags(value) if known is None else known
         if (
-            tag in _MARKED_TAGS
-            or flags & _MARK
+            flags & _MARK
+            or tag in _MARKED_TAGS
             or "rel" in names
             or ("itemprop" in names and node.get("itemprop") in selectors.MARKED_ITEMPROPS)
         ):
             self.marked.append(node)
         return flags, names
-
-    def _value_flags(self, value: str | None) -> int:
-        if not value:
-            return 0
-        found = self._flags.get(value)
-        return self._name_flags(value) if found is None else found
 
     def _name_flags(self, value: str) -> int:
         flags = 0
