@@ -19,22 +19,30 @@ from newscrawl.parsers.headline import extract_headline
 from newscrawl.parsers.links import extract_source
 from newscrawl.parsers.media import extract_images
 from newscrawl.parsers.page import Overrides, Page
-from newscrawl.parsers.structured import pick_article, read_jsonld, read_meta, read_microdata
+from newscrawl.parsers.structured import (
+    jsonld_objects,
+    meta_contents,
+    pick_article,
+    read_microdata,
+)
+from newscrawl.parsers.walk import walk_page
 from newscrawl.text import normalize_space, word_count
 
 logger = logging.getLogger(__name__)
 
 
 def load_page(html: str | bytes, url: str, overrides: Overrides | None = None) -> Page:
-    """Decode, parse and read the structured data of a page."""
+    """Decode and parse a page, walk it once, read its structured data."""
     tree = parse_tree(utf8_or_text(html) if isinstance(html, bytes) else html)
-    objects = read_jsonld(tree)
+    walk = walk_page(tree)
+    objects = jsonld_objects(walk.tagged("script"))
     ld = pick_article(objects)
     if not ld:
-        objects = objects + read_microdata(tree, url)
+        objects = objects + read_microdata(tree, url, walk.itemscope)
         ld = pick_article(objects)
+    meta = meta_contents(walk.tagged("meta"))
     return Page(
-        tree=tree, url=url, ld=ld, ld_all=objects, meta=read_meta(tree), overrides=overrides or {}
+        tree=tree, url=url, ld=ld, ld_all=objects, meta=meta, walk=walk, overrides=overrides or {}
     )
 
 

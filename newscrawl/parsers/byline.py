@@ -15,6 +15,8 @@ from typing import TYPE_CHECKING, Any
 from newscrawl.parsers import selectors
 from newscrawl.parsers.common import (
     class_id,
+    field_labels,
+    nearby,
     override_texts,
     site_keys,
     squash,
@@ -216,7 +218,7 @@ def _classed_bylines(page: Page) -> list[etree._Element]:
 def _labelled_values(page: Page) -> list[etree._Element]:
     """A metadata line whose leading label says author: "<li><strong>Autorin/Autor</strong>
     Roman Goncharenko</li>" (the value is the rest of the line)."""
-    for label in selectors.FIELD_LABELS(page.tree):
+    for label in field_labels(page.tree, selectors.FIELD_LABELS):
         if _AUTHOR_LABEL.match(text_of(label)):
             line = label.getparent()
             if line is not None and not page.foreign(line):
@@ -229,7 +231,7 @@ def _prefixed_lines(page: Page) -> list[etree._Element]:
     h1 = next((n for n in page.marked if n.tag == "h1"), None)
     if h1 is None:
         return []
-    for node in selectors.LINES_AFTER_HEADLINE(h1):
+    for node in nearby(h1, selectors.LINES_AFTER_HEADLINE):
         text = text_of(node)
         if len(text) <= _MAX_PREFIXED and _BY_LINE.match(text) and split_authors(text):
             return [node]

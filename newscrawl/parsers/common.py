@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from itertools import islice
 from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
@@ -13,12 +14,12 @@ from newscrawl.parsers.structured import as_text
 from newscrawl.text import fold, normalize_space
 
 if TYPE_CHECKING:
-    from collections.abc import Callable, Iterable, Sequence
+    from collections.abc import Callable, Iterable, Iterator, Sequence
 
     import lxml.html
 
     from newscrawl.parsers.page import Page
-    from newscrawl.parsers.selectors import Query
+    from newscrawl.parsers.selectors import FieldLabels, Nearby, Query
 
 
 #: Elements whose text is never shown as text.
@@ -97,6 +98,50 @@ def first_text(
             if min_len <= len(text) <= max_len:
                 return text
     return None
+
+
+def nearby(node: etree._Element, spec: Nearby) -> Iterator[etree._Element]:
+    """The elements ``spec`` describes around ``node`` (at most ``spec.limit``)."""
+    found = (
+        e
+        for e in (_following(node) if spec.axis == "following" else _preceding(node))
+        if e.tag in spec.tags
+        and (spec.attribute is None or e.get(spec.attribute) is not None)
+        and not (spec.no_children and any(c.tag in spec.no_children for c in e))
+    )
+    return islice(found, spec.limit)
+
+
+def _following(node: etree._Element) -> Iterator[etree._Element]:
+    """The elements after ``node`` and outside it, in document order."""
+    current: etree._Element | None = node
+    while current is not None:
+        for sibling in current.itersiblings():
+            yield from sibling.iter(etree.Element)
+        current = current.getparent()
+
+
+def _preceding(node: etree._Element) -> Iterator[etree._Element]:
+    """The elements before ``node`` that do not hold it, nearest first."""
+    current: etree._Element | None = node
+    while current is not None:
+        for sibling in current.itersiblings(preceding=True):
+            yield from reversed(list(sibling.iter(etree.Element)))
+        current = current.getparent()
+
+
+def field_labels(tree: etree._Element, spec: FieldLabels) -> Iterator[etree._Element]:
+    """The labels of "label value" lines, in document order."""
+    for label in tree.iter(*spec.labels):
+        line = label.getparent()
+        if line is None or line.tag not in spec.lines or line[0] is not label:
+            continue
+        if len(line) > spec.max_children:
+            continue
+        if len(etree.tostring(label, method="text", encoding=str, with_tail=False)) < (
+            spec.max_length
+        ):
+            yield label
 
 
 def override_texts(page: Page, field: str) -> list[str]:
@@ -183,11 +228,13 @@ class Foreign:
     article's). One per page: what it learns about an element's ancestors (class words,
     teaser blocks, ``<h1>`` holders) serves every later question."""
 
-    def __init__(self, h1s: Iterable[etree._Element]) -> None:
+    def __init__(self, h1s: Iterable[etree._Element], headings: Iterable[etree._Element]) -> None:
         self._h1_holders: set[etree._Element] = set()
         for h1 in h1s:
             self._h1_holders.add(h1)
             self._h1_holders.update(h1.iterancestors())
+        self._headings = headings
+        self._linked_holders: set[etree._Element] | None = None
         self._far_memo: tuple[dict[etree._Element, bool], dict[etree._Element, bool]] = ({}, {})
         self._teaser: dict[etree._Element, bool] = {}
 
@@ -240,10 +287,22 @@ class Foreign:
         if known is None:
             known = self._teaser[node] = (
                 node not in self._h1_holders
-                and bool(selectors.LINKED_HEADING(node))
+                and self._holds_linked_heading(node)
                 and text_length(node) < _TEASER_MAX_CHARS
             )
         return known
+
+    def _holds_linked_heading(self, node: etree._Element) -> bool:
+        """True when a link holding a heading, or a heading holding a link, is inside
+        ``node`` (found once per page from its headings)."""
+        if self._linked_holders is None:
+            linked: list[etree._Element] = []
+            for heading in self._headings:
+                if next(heading.iterdescendants("a"), None) is not None:
+                    linked.append(heading)
+                linked.extend(heading.iterancestors("a"))
+            self._linked_holders = {a for node in linked for a in node.iterancestors()}
+        return node in self._linked_holders
 
 
 def class_id(node: etree._Element) -> str:

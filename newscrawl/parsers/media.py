@@ -255,7 +255,7 @@ def _caption_and_credit(block: etree._Element | None) -> tuple[str | None, str |
 
 def _article_images(page: Page) -> Iterator[Image]:
     seen: set[str] = set()
-    for img in page.tree.iter(*selectors.IMAGE_TAGS):
+    for img in page.walk.tagged("img"):
         if not _is_article_image(img, page):
             continue
         url = image_url(img, page.url)

@@ -10,6 +10,7 @@ from urllib.parse import urlsplit
 from newscrawl.parsers import selectors
 from newscrawl.parsers.common import (
     class_id,
+    nearby,
     override_texts,
     publisher_name,
     text_of,
@@ -28,6 +29,8 @@ _TAG_SPLIT = re.compile(r"\s*[,;]\s*")
 #: Tag values that are identifiers, not topics (UUIDs, hex or numeric ids).
 _ID_LIKE = re.compile(r"^(?:[0-9a-f]{8}-[0-9a-f-]{27,}|[0-9a-f]{16,}|\d+)$", re.IGNORECASE)
 _TITLE_SEPARATOR = re.compile(r"\s+[|–—·•-]\s+|\s*[|｜]\s*")
+#: ``rel`` values equal to "canonical" when these letters are lower-cased.
+_CANONICAL_CASE = str.maketrans("CANONICAL", "canonical")
 _MAX_LABEL = 40
 _MIN_STANDFIRST = 30
 _MAX_STANDFIRST = 600
@@ -72,7 +75,7 @@ def _visible_standfirst(page: Page) -> str | None:
     h1 = _headline_node(page)
     if h1 is None:
         return None
-    for node in selectors.AFTER_HEADLINE(h1):
+    for node in nearby(h1, selectors.AFTER_HEADLINE):
         if _STANDFIRST.search(class_id(node)) and not page.foreign(node):
             text = text_of(node)
             if _MIN_STANDFIRST <= len(text) <= _MAX_STANDFIRST:
@@ -110,7 +113,7 @@ def _section_label(page: Page) -> str | None:
             scope = scope.getparent()
     if h1 is None or scope is None:
         return None
-    for link in reversed(selectors.LINKS_BEFORE_HEADLINE(h1)):
+    for link in nearby(h1, selectors.LINKS_BEFORE_HEADLINE):  # nearest first
         if scope not in link.iterancestors() or page.foreign(link):
             continue
         text = text_of(link)
@@ -242,7 +245,12 @@ def _title_suffix(page: Page) -> str | None:
 def extract_canonical(page: Page) -> str:
     """The article's identity: same-site ``rel=canonical``, then ``og:url``, else the URL."""
     candidates = [
-        *(str(h) for h in selectors.CANONICAL.strings(page.tree)),
+        *(
+            href
+            for link in page.walk.tagged("link")
+            if (link.get("rel") or "").translate(_CANONICAL_CASE) == "canonical"
+            and (href := link.get("href")) is not None
+        ),
         page.meta_first("og:url"),
     ]
     for href in candidates:

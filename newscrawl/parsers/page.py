@@ -9,11 +9,12 @@ from typing import TYPE_CHECKING, Any
 import attrs
 
 from newscrawl.parsers.common import Foreign
-from newscrawl.parsers.walk import Walk, walk_page
 
 if TYPE_CHECKING:
     import lxml.html
     from lxml import etree
+
+    from newscrawl.parsers.walk import Walk
 
 #: Site-profile selector overrides: field name -> XPath expressions tried first.
 Overrides = Mapping[str, Sequence[str]]
@@ -26,7 +27,8 @@ class Page:
     ``ld`` holds the JSON-LD / microdata object that describes the article (``{}`` when
     none); ``ld_all`` every object found (flattened ``@graph``, arrays, ``mainEntity``);
     ``meta`` maps lower-cased ``<meta>`` name/property/itemprop to their contents in
-    page order.
+    page order; ``walk`` is the one pass over every element (text blocks, marked and
+    listed elements, see :mod:`newscrawl.parsers.walk`).
     """
 
     tree: lxml.html.HtmlElement
@@ -34,12 +36,8 @@ class Page:
     ld: Mapping[str, Any]
     ld_all: Sequence[Mapping[str, Any]]
     meta: Mapping[str, Sequence[str]]
+    walk: Walk
     overrides: Overrides = attrs.field(factory=dict)
-
-    @functools.cached_property
-    def walk(self) -> Walk:
-        """The one pass over the page: the body's text blocks and the marked elements."""
-        return walk_page(self.tree)
 
     @property
     def marked(self) -> list[etree._Element]:
@@ -52,7 +50,8 @@ class Page:
     def foreign(self) -> Foreign:
         """``page.foreign(node)``: True for an element that belongs to something else
         than the article (see :class:`~newscrawl.parsers.common.Foreign`)."""
-        return Foreign(n for n in self.marked if n.tag == "h1")
+        h1s = (n for n in self.marked if n.tag == "h1")
+        return Foreign(h1s, self.walk.tagged("heading"))
 
     @property
     def first_h1(self) -> etree._Element | None:

@@ -7,7 +7,7 @@ in front of these (see ``newscrawl.sites``); nothing here names a publisher.
 from __future__ import annotations
 
 import re
-from typing import TYPE_CHECKING, cast
+from typing import TYPE_CHECKING, NamedTuple, cast
 
 from lxml import etree
 
@@ -43,6 +43,30 @@ class Query:
         return f"Query({self.expr!r})"
 
 
+class Nearby(NamedTuple):
+    """Elements near a node in document order, read in Python (XPath's ``following::``
+    and ``preceding::`` axes build the node-set of the whole rest of the page first): the
+    first ``limit`` elements of ``tags`` after it (``following``) or before it, nearest
+    first (``preceding``), that carry ``attribute`` and have no child of ``no_children``."""
+
+    axis: str
+    tags: frozenset[str]
+    limit: int
+    attribute: str | None = None
+    no_children: frozenset[str] = frozenset()
+
+
+class FieldLabels(NamedTuple):
+    """The labels of "label value" lines: the first child element, of ``labels``, of a
+    ``lines`` element with at most ``max_children`` child elements, whose text (script
+    text included, not folded) is shorter than ``max_length``."""
+
+    lines: frozenset[str]
+    labels: tuple[str, ...]
+    max_children: int
+    max_length: int
+
+
 def _xp(expr: str) -> Query:
     return Query(expr)
 
@@ -60,17 +84,15 @@ def _class_has(*words: str) -> str:
 JSONLD = _xp("//script[@type='application/ld+json' or @type='application/json+ld']")
 ITEMSCOPE = _xp("(//*[@itemscope])[1]")
 META = _xp("//meta")
-CANONICAL = _xp("//link[translate(@rel, 'CANONICAL', 'canonical')='canonical']/@href")
 HTML_LANG = _xp("/html/@lang | /html/@xml:lang")
-TITLE = _xp("//head/title")
+#: The HTML parser always puts ``<head>`` under the root: an absolute path, no page scan.
+TITLE = _xp("/html/head/title")
 
 # --- page metadata: section label, standfirst, logo, breadcrumb -------------------------
 #: From the headline: the links printed just before it (a section label above the title).
-LINKS_BEFORE_HEADLINE = _xp("preceding::a[@href][position() <= 12]")
+LINKS_BEFORE_HEADLINE = Nearby("preceding", frozenset({"a"}), 12, attribute="href")
 #: From the headline: the elements printed just after it (the standfirst).
-AFTER_HEADLINE = _xp(
-    "following::*[self::p or self::h2 or self::div or self::span][position() <= 40]"
-)
+AFTER_HEADLINE = Nearby("following", frozenset({"p", "h2", "div", "span"}), 40)
 #: Class/id words of a standfirst printed under the headline.
 DESCRIPTION_CLASS_WORDS: tuple[str, ...] = (
     "standfirst",
@@ -95,8 +117,9 @@ PAGE_CLASS_WORDS: tuple[str, ...] = ("logo", "breadcrumb")
 
 # --- headline ---------------------------------------------------------------------------
 HEADLINE: tuple[Query, ...] = (
-    # itemprop inside the article, then a single h1 inside article/main
-    _xp("//*[@itemprop='headline' and not(self::meta)]"),
+    # itemprop inside the article (attributes first: twice as fast as testing every
+    # element), then a single h1 inside article/main
+    _xp("//@itemprop[.='headline']/parent::*[not(self::meta)]"),
     _xp("//article//h1 | //main//h1"),
     # any h1 with a title-ish class, then the first h1 anywhere
     _xp(f"//h1[{_class_has('title', 'headline', 'heading')}]"),
@@ -132,23 +155,25 @@ BYLINE_CLASS_WORDS: tuple[str, ...] = (
 )
 BYLINE_TAGS: frozenset[str] = frozenset({"span", "div", "p", "a", "address", "li", "h5", "h6"})
 #: Then: the short lines printed just under the headline (an unmarked "By X" line).
-LINES_AFTER_HEADLINE = _xp(
-    "following::*[self::p or self::div or self::span or self::address][not(*[self::p or"
-    " self::div])][position() <= 30]"
+LINES_AFTER_HEADLINE = Nearby(
+    "following",
+    frozenset({"p", "div", "span", "address"}),
+    30,
+    no_children=frozenset({"p", "div"}),
 )
 #: Then: the label of a "label value" metadata line (``<li><strong>Autor</strong> X</li>``).
-FIELD_LABELS = _xp(
-    "//*[self::li or self::p or self::div or self::dd or self::tr][count(*) <= 3]"
-    "/*[1][self::strong or self::b or self::dt or self::span or self::th][string-length() < 25]"
+FIELD_LABELS = FieldLabels(
+    lines=frozenset({"li", "p", "div", "dd", "tr"}),
+    labels=("strong", "b", "dt", "span", "th"),
+    max_children=3,
+    max_length=25,
 )
 #: Inside one byline element: links, each holding one name when it names several people.
 BYLINE_LINKS = _xp(".//a")
-#: A linked heading: the mark of a teaser for another story.
-LINKED_HEADING = _xp(
-    ".//a[.//h2 or .//h3 or .//h4 or .//h5]"
-    " | .//*[self::h2 or self::h3 or self::h4 or self::h5][.//a]"
-)
-H1_INSIDE = _xp("descendant-or-self::h1")
+#: A linked heading (a link holding one of these headings, or one holding a link) is the
+#: mark of a teaser for another story (found from the page's list of headings, see
+#: ``common.Foreign``).
+TEASER_HEADING_TAGS: tuple[str, ...] = ("h2", "h3", "h4", "h5")
 #: Author ``<meta>`` names, most specific first.
 AUTHOR_META: tuple[str, ...] = (
     "author",

@@ -8,7 +8,7 @@ from __future__ import annotations
 import json
 import logging
 import re
-from collections.abc import Iterator, Mapping
+from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
 
 from extruct.w3cmicrodata import LxmlMicrodataExtractor
@@ -17,12 +17,13 @@ from newscrawl.parsers import selectors
 
 if TYPE_CHECKING:
     import lxml.html
+    from lxml import etree
 
 logger = logging.getLogger(__name__)
 
 _JS_COMMENT = re.compile(r"^\s*//[^\n]*$|/\*.*?\*/", re.MULTILINE | re.DOTALL)
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
-_CDATA = re.compile(r"^\s*(?:<!\[CDATA\[|<!--)|(?:\]\]>|-->)\s*$")
+_JSONLD_TYPES = frozenset({"application/ld+json", "application/json+ld"})
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
 
 #: schema.org types that describe an article page, most specific first.
@@ -57,13 +58,25 @@ def loads_tolerant(text: str) -> Any:
     >>> loads_tolerant('{oops') is None
     True
     """
-    text = _CDATA.sub("", text.strip())
+    text = _unwrap(text.strip())
     for candidate in (text, _TRAILING_COMMA.sub(r"\1", _JS_COMMENT.sub("", text))):
         try:
             return json.loads(_CONTROL.sub(" ", candidate), strict=False)
         except (ValueError, RecursionError):  # RecursionError: hostile nesting ([[[[...)
             continue
     return None
+
+
+def _unwrap(text: str) -> str:
+    """``text`` (stripped) without a ``<![CDATA[ ... ]]>`` or ``<!-- ... -->`` wrapper."""
+    for start in ("<![CDATA[", "<!--"):
+        if text.startswith(start):
+            text = text[len(start) :]
+            break
+    for end in ("]]>", "-->"):
+        if text.endswith(end):
+            return text[: -len(end)]
+    return text
 
 
 def _flatten(node: Any, depth: int = 0) -> Iterator[Mapping[str, Any]]:
@@ -81,8 +94,15 @@ def _flatten(node: Any, depth: int = 0) -> Iterator[Mapping[str, Any]]:
 
 def read_jsonld(tree: lxml.html.HtmlElement) -> list[Mapping[str, Any]]:
     """Every JSON-LD object on the page, ``@graph`` and arrays flattened."""
+    return jsonld_objects(selectors.JSONLD(tree))
+
+
+def jsonld_objects(scripts: Iterable[etree._Element]) -> list[Mapping[str, Any]]:
+    """The JSON-LD objects of these ``<script>`` elements (those of a JSON-LD type)."""
     objects: list[Mapping[str, Any]] = []
-    for script in selectors.JSONLD(tree):
+    for script in scripts:
+        if script.get("type") not in _JSONLD_TYPES:
+            continue
         text = script.text_content() if hasattr(script, "text_content") else script.text or ""
         if not text.strip():
             continue
@@ -94,9 +114,12 @@ def read_jsonld(tree: lxml.html.HtmlElement) -> list[Mapping[str, Any]]:
     return objects
 
 
-def read_microdata(tree: lxml.html.HtmlElement, url: str) -> list[Mapping[str, Any]]:
-    """schema.org microdata items, as ``{"@type": ..., prop: value}`` dicts."""
-    if not selectors.ITEMSCOPE(tree):
+def read_microdata(
+    tree: lxml.html.HtmlElement, url: str, itemscope: bool | None = None
+) -> list[Mapping[str, Any]]:
+    """schema.org microdata items, as ``{"@type": ..., prop: value}`` dicts; ``itemscope``
+    says whether the page has any ``itemscope`` element when the caller knows."""
+    if not (selectors.ITEMSCOPE(tree) if itemscope is None else itemscope):
         return []
     try:
         items = LxmlMicrodataExtractor().extract_items(tree, url)
@@ -142,8 +165,13 @@ def pick_article(objects: list[Mapping[str, Any]]) -> Mapping[str, Any]:
 
 def read_meta(tree: lxml.html.HtmlElement) -> dict[str, list[str]]:
     """``<meta>`` name/property/itemprop (lower-cased) -> contents, in page order."""
+    return meta_contents(selectors.META(tree))
+
+
+def meta_contents(metas: Iterable[etree._Element]) -> dict[str, list[str]]:
+    """The contents of these ``<meta>`` elements by lower-cased name/property/itemprop."""
     meta: dict[str, list[str]] = {}
-    for node in selectors.META(tree):
+    for node in metas:
         content = node.get("content")
         if content is None:
             continue

@@ -15,6 +15,7 @@ elements, ...) encloses it.
 from __future__ import annotations
 
 import re
+from types import MappingProxyType
 from typing import TYPE_CHECKING, Any, cast
 
 import attrs
@@ -22,7 +23,7 @@ import attrs
 from newscrawl.parsers import selectors
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable
+    from collections.abc import Iterable, Mapping
 
     from lxml import etree
 
@@ -36,6 +37,13 @@ _SKIP_BREAKS = frozenset(
 _HEADINGS = frozenset({"h2", "h3", "h4", "h5", "h6"})
 _ROOTS = frozenset({"html", "body", "main"})
 _MARKED_TAGS = frozenset({"h1", "time"})
+#: Elements the pass also lists for other readers: tag -> list name.
+_LISTED: Mapping[str, str] = MappingProxyType(
+    {"script": "script", "meta": "meta", "link": "link", "title": "title"}
+    | dict.fromkeys(selectors.IMAGE_TAGS, "img")
+    | dict.fromkeys(selectors.TEASER_HEADING_TAGS, "heading")
+)
+_LISTED_TAGS = frozenset(_LISTED)
 
 
 def alternation(words: Iterable[str]) -> str:
@@ -126,10 +134,18 @@ class Block:
 
 @attrs.frozen
 class Walk:
-    """What the pass found: the body's text blocks and the marked elements, in page order."""
+    """What the pass found, in page order: the body's text blocks, the marked elements,
+    the elements listed by tag (``script``, ``meta``, ``link``, ``title``; ``img`` for
+    every image tag, ``heading`` for the teaser headings ``<h2>``-``<h5>``) and whether
+    any element carries ``itemscope``."""
 
     blocks: list[Block]
     marked: list[etree._Element]
+    listed: Mapping[str, list[etree._Element]]
+    itemscope: bool
+
+    def tagged(self, name: str) -> list[etree._Element]:
+        return self.listed.get(name, [])
 
 
 def _token_flags(token: str) -> int:
@@ -176,6 +192,8 @@ class _Walker:
     def __init__(self) -> None:
         self.blocks: list[Block] = []
         self.marked: list[etree._Element] = []
+        self.listed: dict[str, list[etree._Element]] = {}
+        self.itemscope = False
         self._parts: list[str] = []
         self._link_chars = 0
         self._in_link = 0
@@ -189,6 +207,8 @@ class _Walker:
         """The class/id flags and attribute names of ``node``, which is collected when
         marked."""
         names = cast("list[str]", node.keys())  # HTML attribute names are str
+        if tag in _LISTED_TAGS:
+            self.listed.setdefault(_LISTED[str(tag)], []).append(node)
         if not names:
             if tag in _MARKED_TAGS:
                 self.marked.append(node)
@@ -204,6 +224,8 @@ class _Walker:
             if value:
                 known = self._flags.get(value)
                 flags |= self._name_flags(value) if known is None else known
+        if "itemscope" in names:
+            self.itemscope = True
         if (
             flags & _MARK
             or tag in _MARKED_TAGS
@@ -227,6 +249,9 @@ class _Walker:
         """Collect the marked elements of a subtree that gives no text."""
         for child in node.iterdescendants():
             self.read(child, child.tag)
+
+    def result(self) -> Walk:
+        return Walk(self.blocks, self.marked, self.listed, self.itemscope)
 
     def _add(self, text: str | None) -> None:
         if not text:
@@ -270,6 +295,7 @@ class _Walker:
             self.read_all(node)
         elif tag == "br":
             self._line_break()
+            self.read_all(node)
         else:
             self._visit_inline(node, tag)
         tail = node.tail
@@ -324,7 +350,7 @@ def walk_page(tree: etree._Element) -> Walk:
     body = tree.find("body")
     if body is None:
         walker.visit(tree)
-        return Walk(walker.blocks, walker.marked)
+        return walker.result()
     walker.read(tree, tree.tag)
     for child in tree:
         if child is body:
@@ -332,7 +358,7 @@ def walk_page(tree: etree._Element) -> Walk:
         else:
             walker.read(child, child.tag)
             walker.read_all(child)
-    return Walk(walker.blocks, walker.marked)
+    return walker.result()
 
 
 def page_blocks(root: etree._Element) -> list[Block]:
