@@ -309,11 +309,6 @@ def test_oversized_answers_are_cut_not_read(crawl):
     assert "DOWNLOAD_MAXSIZE" in crawl.reject("bomb")["detail"]
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="spiders/base.py parses response.body without the HTTP charset: a page whose "
-    "<meta> lies is decoded by guess even when Content-Type names the right charset",
-)
 def test_http_charset_wins_over_a_lying_meta(crawl):
     record = next(r for r in crawl.records if r["url"].endswith("lying-charset"))
     assert record["headline"] == TURKISH

@@ -23,11 +23,13 @@ from scrapy.exceptions import (
 from scrapy.http import HtmlResponse
 from scrapy.spidermiddlewares.httperror import HttpError
 from twisted.internet import defer, error
+from w3lib.encoding import http_content_type_encoding
 
 from newscrawl import discovery
 from newscrawl.errors import NotHTMLError
 from newscrawl.middlewares import OffsiteRequest, normalize_host, offsite_reason, site_key
 from newscrawl.parsers import parse_article
+from newscrawl.parsers.decode import decode_html
 from newscrawl.rejects import NotModified, Reject, page_rejected
 from newscrawl.sites import SiteProfile, load_profile
 from newscrawl.validation import not_article_reason
@@ -281,7 +283,8 @@ class NewscrawlSpider(Spider):
             self.reject(url, "not_html", f"the response is not HTML ({ctype or 'no Content-Type'})")
             return None
         try:
-            article = parse_article(response.body, url, overrides=self.selectors)
+            text = decode_html(response.body, http_charset(response))
+            article = parse_article(text, url, overrides=self.selectors)
         except NotHTMLError as exc:
             self.reject(url, "not_html", str(exc))
             return None
@@ -295,3 +298,11 @@ class NewscrawlSpider(Spider):
             self.reject(url, "old", f"published {article.date_published}, before --since")
             return None
         return article
+
+
+def http_charset(response: Response) -> str | None:
+    """The charset the Content-Type header names (it wins over a ``<meta>`` that lies)."""
+    ctype = response.headers.get("Content-Type")
+    if not ctype:
+        return None
+    return http_content_type_encoding(ctype.decode("latin-1"))
