@@ -158,11 +158,13 @@ def _split_explicit(best: etree._Element) -> bool:
     """True when other explicit body markup sits near ``best`` (a body split in parts)."""
     tag = str(best.tag)
     ancestors = list(best.iterancestors())
+    if not ancestors:
+        return False
     related = set(best.iter(tag)) | set(ancestors)
-    for ancestor in ancestors[:_CLIMB_LEVELS]:
-        for node in ancestor.iter(tag):
-            if node not in related and node.get("class") and _explicit(node):
-                return True
+    # the farthest of the ancestors looked at holds the others
+    for node in ancestors[:_CLIMB_LEVELS][-1].iter(tag):
+        if node not in related and node.get("class") and _explicit(node):
+            return True
     return False
 
 
@@ -174,6 +176,8 @@ def _climb(
     Each step up must add mostly paragraphs written like the ones already chosen (same tag
     and class) and of a similar length, not other text.
     """
+    if _explicit(best) and not _split_explicit(best):
+        return best
     same: dict[etree._Element, list[float]] = {}
     other: dict[etree._Element, float] = {}
     trusted = {best, *best.iterancestors()}
@@ -188,8 +192,6 @@ def _climb(
             else:
                 other[node] = other.get(node, 0.0) + item.weight
     current = best
-    if _explicit(best) and not _split_explicit(best):
-        return best
     for ancestor in list(best.iterancestors())[:_CLIMB_LEVELS]:
         if ancestor.getparent() is not None and _is_article(ancestor, best):
             break

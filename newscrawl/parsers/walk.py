@@ -202,6 +202,7 @@ class _Walker:
         self._boiler: etree._Element | None = None
         self._standfirst = False
         self._flags: dict[str, int] = {}
+        self._marks: dict[str, bool] = {}
 
     def read(self, node: etree._Element, tag: object) -> tuple[int, list[str]]:
         """The class/id flags and attribute names of ``node``, which is collected when
@@ -246,9 +247,34 @@ class _Walker:
         return flags
 
     def read_all(self, node: etree._Element) -> None:
-        """Collect the marked elements of a subtree that gives no text."""
+        """Collect the marked and listed elements of a subtree that gives no text (most of
+        a page: its head, navigation, header, footer, asides): only the mark words of
+        its class names are looked at."""
         for child in node.iterdescendants():
-            self.read(child, child.tag)
+            tag = child.tag
+            if tag in _LISTED_TAGS:
+                self.listed.setdefault(_LISTED[str(tag)], []).append(child)
+            names = cast("list[str]", child.keys())
+            if (names and self._marked_by(child, names)) or tag in _MARKED_TAGS:
+                self.marked.append(child)
+
+    def _marked_by(self, node: etree._Element, names: list[str]) -> bool:
+        """True when the attributes of ``node`` mark it (itemscope noted on the way)."""
+        if "itemscope" in names:
+            self.itemscope = True
+        if "rel" in names:
+            return True
+        if "itemprop" in names and node.get("itemprop") in selectors.MARKED_ITEMPROPS:
+            return True
+        for attr in ("class", "id"):
+            value = node.get(attr) if attr in names else None
+            if value:
+                known = self._marks.get(value)
+                if known is None:  # mark words hold no space: no need to split
+                    known = self._marks[value] = bool(_MARK_WORDS.search(value.lower()))
+                if known:
+                    return True
+        return False
 
     def result(self) -> Walk:
         return Walk(self.blocks, self.marked, self.listed, self.itemscope)
