@@ -11,6 +11,7 @@ from __future__ import annotations
 
 import asyncio
 import logging
+import zlib
 from datetime import UTC, datetime
 from email.utils import parsedate_to_datetime
 from typing import TYPE_CHECKING, Any, Self
@@ -206,3 +207,46 @@ class ParseErrorMiddleware:
         reject = Reject(url=response.url, reason="parse_error", detail=detail[:300])
         self.crawler.signals.send_catch_log(page_rejected, reject=reject)
         return []
+
+
+#: Bytes of inflated output read per step while checking a gzip stream (memory bound).
+_GZIP_CHECK_CHUNK = 1 << 20
+
+
+def gzip_complete(body: bytes) -> bool:
+    """Whether a gzip body holds whole members up to its trailer (a connection cut
+    mid-body inflates without error to what arrived: the check is the stream's end).
+
+    >>> import gzip
+    >>> data = gzip.compress(b"<p>" + b"x" * 5000 + b"</p>")
+    >>> gzip_complete(data), gzip_complete(data[: len(data) // 2])
+    (True, False)
+    """
+    inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+    data = body
+    try:
+        while True:
+            inflater.decompress(data, _GZIP_CHECK_CHUNK)
+            data = inflater.unconsumed_tail
+            if inflater.eof:
+                rest = inflater.unused_data.lstrip(b"\0")
+                if not rest:
+                    return True
+                inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
+                data = rest
+            elif not data:
+                return False
+    except zlib.error:
+        return False
+
+
+class TruncatedGzipMiddleware:
+    """Drops a gzip response whose stream ends before its trailer (a connection reset
+    mid-body), so half an article is never emitted as if whole: the page becomes a
+    ``fetch_error`` reject. Runs before Scrapy's HttpCompressionMiddleware (590)."""
+
+    def process_response(self, request: Request, response: Response) -> Response:
+        encoding = (response.headers.get("Content-Encoding") or b"").lower()
+        if encoding not in (b"gzip", b"x-gzip") or gzip_complete(response.body):
+            return response
+        raise IgnoreRequest(f"truncated gzip stream ({len(response.body)} bytes, no trailer)")

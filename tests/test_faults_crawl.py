@@ -228,9 +228,9 @@ def test_the_run_completes(crawl):
 
 
 def test_no_record_is_lost(crawl):
-    """Every good page is emitted once, whole and valid, whatever failed around it.
-    (The truncated-gzip page is emitted too, half of it: see the xfail test below.)"""
-    assert [p for p in crawl.record_paths() if p != "truncated-gzip"] == sorted(
+    """Every good page is emitted once, whole and valid, whatever failed around it
+    (the truncated-gzip page is a reject: see the test below)."""
+    assert crawl.record_paths() == sorted(
         [
             *("good-0", "good-1", "good-2", "good-3", "good-4"),
             *("flaky", "gzip-ok", "lying-charset", "broken-data"),
@@ -314,11 +314,5 @@ def test_http_charset_wins_over_a_lying_meta(crawl):
     assert record["headline"] == TURKISH
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="Scrapy's HttpCompressionMiddleware inflates a truncated gzip stream to what "
-    "arrived without an error; newscrawl has no check for the missing gzip trailer, so "
-    "the first half of a long article is emitted as if whole",
-)
 def test_truncated_gzip_is_a_reject_not_half_a_record(crawl):
     assert crawl.reject("truncated-gzip")["reason"] == "fetch_error"
