@@ -213,20 +213,26 @@ class ParseErrorMiddleware:
 _GZIP_CHECK_CHUNK = 1 << 20
 
 
-def gzip_complete(body: bytes) -> bool:
+def gzip_complete(body: bytes, max_output: int = 1 << 30) -> bool:
     """Whether a gzip body holds whole members up to its trailer (a connection cut
     mid-body inflates without error to what arrived: the check is the stream's end).
+    Past ``max_output`` inflated bytes it stops and answers ``True``: the size limit of
+    HttpCompressionMiddleware then rejects the body (a gzip bomb costs no more here).
 
     >>> import gzip
     >>> data = gzip.compress(b"<p>" + b"x" * 5000 + b"</p>")
     >>> gzip_complete(data), gzip_complete(data[: len(data) // 2])
     (True, False)
+    >>> bomb = gzip.compress(b"\\0" * 3_000_000)
+    >>> gzip_complete(bomb[:-8], max_output=1_000_000)
+    True
     """
     inflater = zlib.decompressobj(wbits=16 + zlib.MAX_WBITS)
     data = body
+    inflated = 0
     try:
-        while True:
-            inflater.decompress(data, _GZIP_CHECK_CHUNK)
+        while inflated <= max_output:
+            inflated += len(inflater.decompress(data, _GZIP_CHECK_CHUNK))
             data = inflater.unconsumed_tail
             if inflater.eof:
                 rest = inflater.unused_data.lstrip(b"\0")
@@ -238,6 +244,7 @@ def gzip_complete(body: bytes) -> bool:
                 return False
     except zlib.error:
         return False
+    return True
 
 
 class TruncatedGzipMiddleware:
@@ -245,8 +252,15 @@ class TruncatedGzipMiddleware:
     mid-body), so half an article is never emitted as if whole: the page becomes a
     ``fetch_error`` reject. Runs before Scrapy's HttpCompressionMiddleware (590)."""
 
+    def __init__(self, max_size: int) -> None:
+        self.max_size = max_size or (1 << 30)
+
+    @classmethod
+    def from_crawler(cls, crawler: Crawler) -> Self:
+        return cls(crawler.settings.getint("DOWNLOAD_MAXSIZE"))
+
     def process_response(self, request: Request, response: Response) -> Response:
         encoding = (response.headers.get("Content-Encoding") or b"").lower()
-        if encoding not in (b"gzip", b"x-gzip") or gzip_complete(response.body):
+        if encoding not in (b"gzip", b"x-gzip") or gzip_complete(response.body, self.max_size):
             return response
         raise IgnoreRequest(f"truncated gzip stream ({len(response.body)} bytes, no trailer)")
