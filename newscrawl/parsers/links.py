@@ -77,8 +77,7 @@ def _in_figure(node: etree._Element) -> bool:
 def extract_source(page: Page) -> str | None:
     """The "SOURCE: ..." line's value: the first line starting with a source lead-in
     (outside figures, where such lines are photo credits)."""
-    root = page.tree.find("body")
-    for label in (root if root is not None else page.tree).iter(*selectors.SOURCE_LABEL_TAGS):
+    for label in page.walk.tagged("label"):  # the body's elements whose text has a colon
         if not (label.text and SOURCE_LABEL.match(label.text)) or _in_figure(label):
             continue
         node: etree._Element | None = label

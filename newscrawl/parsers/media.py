@@ -211,14 +211,20 @@ def _caption_node(block: etree._Element) -> etree._Element | None:
     element ("caption", "legend"...), else a loosely named one ("info", "text")."""
     for node in block.iter("figcaption"):
         return node
-    for words in (_CAPTION, _CAPTION_LOOSE):
-        for node in block.iter():
-            if node is block or not words.search(class_id(node)) or _has_image(node):
-                continue
-            text = text_of(node, skip=_hidden_or_credit)
-            if text and (words is _CAPTION or _looks_like_caption(text)):
+    loose: etree._Element | None = None
+    for node in block.iterdescendants():
+        words = class_id(node)
+        if _CAPTION.search(words):
+            if not _has_image(node) and text_of(node, skip=_hidden_or_credit):
                 return node
-    return None
+        elif (
+            loose is None
+            and _CAPTION_LOOSE.search(words)
+            and not _has_image(node)
+            and _looks_like_caption(text_of(node, skip=_hidden_or_credit))
+        ):
+            loose = node
+    return loose
 
 
 def _has_image(node: etree._Element) -> bool:

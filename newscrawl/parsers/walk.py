@@ -44,6 +44,7 @@ _LISTED: Mapping[str, str] = MappingProxyType(
     | dict.fromkeys(selectors.TEASER_HEADING_TAGS, "heading")
 )
 _LISTED_TAGS = frozenset(_LISTED)
+_LABEL_TAGS = frozenset(selectors.SOURCE_LABEL_TAGS)
 
 
 def alternation(words: Iterable[str]) -> str:
@@ -136,8 +137,9 @@ class Block:
 class Walk:
     """What the pass found, in page order: the body's text blocks, the marked elements,
     the elements listed by tag (``script``, ``meta``, ``link``, ``title``; ``img`` for
-    every image tag, ``heading`` for the teaser headings ``<h2>``-``<h5>``) and whether
-    any element carries ``itemscope``."""
+    every image tag, ``heading`` for the teaser headings ``<h2>``-``<h5>``; ``label``
+    for the elements of the walked root whose own text has a colon and may start a
+    source line) and whether any element carries ``itemscope``."""
 
     blocks: list[Block]
     marked: list[etree._Element]
@@ -246,17 +248,24 @@ class _Walker:
         self._flags[value] = flags
         return flags
 
-    def read_all(self, node: etree._Element) -> None:
+    def read_all(self, node: etree._Element, labels: bool = True) -> None:
         """Collect the marked and listed elements of a subtree that gives no text (most of
         a page: its head, navigation, header, footer, asides): only the mark words of
-        its class names are looked at."""
+        its class names are looked at; ``labels`` when it lies in the walked root."""
         for child in node.iterdescendants():
             tag = child.tag
             if tag in _LISTED_TAGS:
                 self.listed.setdefault(_LISTED[str(tag)], []).append(child)
+            if labels and tag in _LABEL_TAGS:
+                self._note_label(child, child.text)
             names = cast("list[str]", child.keys())
             if (names and self._marked_by(child, names)) or tag in _MARKED_TAGS:
                 self.marked.append(child)
+
+    def _note_label(self, node: etree._Element, text: str | None) -> None:
+        """List an element whose own text may start a source line ("SOURCE: AA")."""
+        if text and (":" in text or "\uff1a" in text):
+            self.listed.setdefault("label", []).append(node)
 
     def _marked_by(self, node: etree._Element, names: list[str]) -> bool:
         """True when the attributes of ``node`` mark it (itemscope noted on the way)."""
@@ -318,6 +327,8 @@ class _Walker:
         ):
             if tag in _SKIP_BREAKS and self._parts:
                 self._flush()
+            if tag in _LABEL_TAGS:
+                self._note_label(node, node.text)
             self.read_all(node)
         elif tag == "br":
             self._line_break()
@@ -341,6 +352,8 @@ class _Walker:
         text = node.text
         if text:
             self._add(text)
+            if tag in _LABEL_TAGS:
+                self._note_label(node, text)
         for child in node:
             self.visit(child)
         self._in_link -= link
@@ -362,6 +375,8 @@ class _Walker:
         text = node.text
         if text:
             self._add(text)
+            if tag in _LABEL_TAGS:
+                self._note_label(node, text)
         for child in node:
             self.visit(child)
         if self._parts:  # (without text there is nothing to flush)
@@ -383,7 +398,7 @@ def walk_page(tree: etree._Element) -> Walk:
             walker.visit(body)
         else:
             walker.read(child, child.tag)
-            walker.read_all(child)
+            walker.read_all(child, labels=False)
     return walker.result()
 
 
