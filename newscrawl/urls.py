@@ -2,8 +2,9 @@
 
 from __future__ import annotations
 
+import re
 from typing import TYPE_CHECKING
-from urllib.parse import parse_qsl, urlencode, urljoin, urlsplit, urlunsplit
+from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsplit
 
 from w3lib.url import canonicalize_url
 
@@ -48,6 +49,9 @@ TRACKING_PARAMS: tuple[str, ...] = (
     "share",
     "ref_src",
 )
+
+
+_WHITESPACE = re.compile(r"\s")  # percent-encoded in URLs, as browsers do
 
 
 def _is_tracking(name: str, params: Iterable[str]) -> bool:
@@ -107,6 +111,8 @@ def absolutize(href: str | None, base: str) -> str | None:
     True
     >>> absolutize("http://[::1", "https://ex.com/") is None
     True
+    >>> absolutize("/img/a b.jpg", "https://ex.com/")
+    'https://ex.com/img/a%20b.jpg'
     """
     if not href:
         return None
@@ -120,7 +126,7 @@ def absolutize(href: str | None, base: str) -> str | None:
         _ = parts.port  # raises ValueError for a port out of range
     except ValueError:  # malformed: "http://[::1", "http://x:99999"
         return None
-    return url if valid else None
+    return _WHITESPACE.sub(lambda m: quote(m.group()), url) if valid else None
 
 
 def host_of(url: str) -> str:

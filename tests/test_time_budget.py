@@ -127,11 +127,7 @@ _FOREIGN = (
     "XPaths) on the 4 nearest ancestors of every candidate, each ancestor holding all the "
     "others: O(candidates x subtree)"
 )
-SLOW: dict[str, str] = {
-    "500 time elements": "parsers/dates.py printed_dates -> _label_context takes text_of() "
-    "of each date's parent, which holds all the other dates: O(n^2) text collection, plus "
-    f"{_FOREIGN} (1,000 <time> elements: 2.8 s)",
-}
+SLOW: dict[str, str] = {}
 PATHOLOGICAL["1,000 figures with credits"] = lambda: _page(
     body="<figure><img src='/i.jpg' alt='x'><figcaption>Boats / Photo: AFP</figcaption>"
     "</figure>" * 1_000
@@ -181,14 +177,7 @@ def _space_pages(run: str) -> dict[str, str]:
     }
 
 
-SLOW_SPACES: dict[str, str] = {
-    "meta keywords": "parsers/metadata.py _TAG_SPLIT r'\\s*[,;]\\s*' splits the raw keywords "
-    "before normalize_space: quadratic in a run of white space (40,000 spaces: 14 s)",
-    "JSON-LD keywords": "parsers/metadata.py _TAG_SPLIT on the raw JSON-LD keywords string "
-    "(same cause as meta keywords)",
-    "JSON-LD comment": "parsers/structured.py _JS_COMMENT r'^\\s*//...' (MULTILINE) restarts "
-    "\\s* at every line of a run of newlines: quadratic (20,000 newlines: 1.9 s)",
-}
+SLOW_SPACES: dict[str, str] = {}
 
 
 def _space_cases() -> list[object]:

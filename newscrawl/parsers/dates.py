@@ -322,14 +322,18 @@ class DateReader:
         return self._seen[text]
 
 
+#: A "Updated <time>" lead-in sits in a small parent; a larger one lists many dates.
+_LABEL_PARENT_CHILDREN = 8
+
+
 def _label_context(node: etree._Element, text: str) -> str:
     """The words before the date: the element's own lead-in, or its parent's for a
     ``<time>`` inside "Updated <time>"."""
     first_digit = next((i for i, c in enumerate(text) if c.isdigit()), len(text))
     own = text[:first_digit]
     parent = node.getparent()
-    if node.tag != "time" or parent is None:
-        return own
+    if node.tag != "time" or parent is None or len(parent) > _LABEL_PARENT_CHILDREN:
+        return own  # a parent with many children is a list of dates, not "Updated <time>"
     context = text_of(parent)
     at = context.find(text) if text else -1
     return own + " " + context[:at] if 0 <= at <= 60 else own

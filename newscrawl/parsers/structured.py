@@ -21,7 +21,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-_JS_COMMENT = re.compile(r"^\s*//[^\n]*$|/\*.*?\*/", re.MULTILINE | re.DOTALL)
+#: ``//`` line comments (indentation is spaces/tabs only: ``\s*`` would cross lines and
+#: backtrack quadratically over a run of newlines) and ``/* */`` block comments.
+_JS_COMMENT = re.compile(r"^[ \t]*//[^\n]*$|/\*.*?\*/", re.MULTILINE | re.DOTALL)
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
 _JSONLD_TYPES = frozenset({"application/ld+json", "application/json+ld"})
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
