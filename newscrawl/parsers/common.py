@@ -247,14 +247,17 @@ class Foreign:
         figure unless ``media``) or a related/comment block below the ``<body>``, or within
         four levels of a side box or teaser."""
         near = _FOREIGN_NEAR_MEDIA if media else _FOREIGN_NEAR
+        closest = list(islice(self._up_to_body(node), 4))
+        if any(near.search(class_id(e)) for e in closest) or self._far(node, media):
+            return True
+        return any(self._is_teaser(e) for e in closest)  # the costly test last
+
+    @staticmethod
+    def _up_to_body(node: etree._Element) -> Iterator[etree._Element]:
         current: etree._Element | None = node
-        for _ in range(4):
-            if current is None or current.tag in ("body", "html"):
-                break
-            if near.search(class_id(current)) or self._is_teaser(current):
-                return True
+        while current is not None and current.tag not in ("body", "html"):
+            yield current
             current = current.getparent()
-        return self._far(node, media)
 
     def _far(self, node: etree._Element, media: bool) -> bool:
         """A landmark or a foreign block at any level up to the ``<body>``."""

@@ -152,17 +152,19 @@ def _ancestors(img: etree._Element) -> Iterator[etree._Element]:
     return (a for a in img.iterancestors() if a.tag not in ("picture", "source"))
 
 
-def _container(img: etree._Element) -> etree._Element | None:
-    """The block holding this image's caption: its ``<figure>`` when the caption is in
-    it, else the nearest of its ancestors with a caption that hold no other image and
-    little text; the figure (for a credit) when there is no caption."""
+def _container(img: etree._Element) -> tuple[etree._Element | None, etree._Element | None]:
+    """The block holding this image's caption and its caption element: its ``<figure>``
+    when the caption is in it, else the nearest of its ancestors with a caption that hold
+    no other image and little text; the figure (for a credit) when there is no caption."""
     figure = next((a for a in islice(_ancestors(img), _MAX_DEPTH) if a.tag == "figure"), None)
     for depth, block in enumerate(_ancestors(img)):
         if depth >= _MAX_DEPTH or block.tag in _PAGE_BLOCKS or not _small_block(block):
             break
-        if _caption_node(block) is not None:
-            return block
-    return figure if figure is not None else _text_block(img)
+        caption = _caption_node(block)
+        if caption is not None:
+            return block, caption
+    fallback = figure if figure is not None else _text_block(img)
+    return fallback, _caption_node(fallback) if fallback is not None else None
 
 
 def _looks_like_caption(text: str) -> bool:
@@ -244,10 +246,12 @@ def _credit_node(block: etree._Element) -> etree._Element | None:
     return None
 
 
-def _caption_and_credit(block: etree._Element | None) -> tuple[str | None, str | None]:
+def _caption_and_credit(
+    block: etree._Element | None, node: etree._Element | None
+) -> tuple[str | None, str | None]:
+    """Caption and credit printed in ``block``, whose caption element is ``node``."""
     if block is None:
         return None, None
-    node = _caption_node(block)
     if node is None and block.tag != "figure":
         node = block
     text = text_of(node, skip=_hidden_or_credit) if node is not None else ""
@@ -268,7 +272,7 @@ def _article_images(page: Page) -> Iterator[Image]:
         if not url or url in seen or _SKIP_IMAGE.search(url.rsplit("/", 1)[-1].lower()):
             continue
         seen.add(url)
-        caption, credit = _caption_and_credit(_container(img))
+        caption, credit = _caption_and_credit(*_container(img))
         title = normalize_space(img.get("title"))
         if caption is None and _looks_like_caption(title):
             caption, title_credit = split_credit(title)

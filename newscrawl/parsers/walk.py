@@ -16,7 +16,7 @@ from __future__ import annotations
 
 import re
 from types import MappingProxyType
-from typing import TYPE_CHECKING, Any, cast
+from typing import TYPE_CHECKING, Any
 
 import attrs
 
@@ -209,7 +209,7 @@ class _Walker:
     def read(self, node: etree._Element, tag: object) -> tuple[int, list[str]]:
         """The class/id flags and attribute names of ``node``, which is collected when
         marked."""
-        names = cast("list[str]", node.keys())  # HTML attribute names are str
+        names: list[str] = node.keys()  # type: ignore[assignment]  # HTML names are str
         if tag in _LISTED_TAGS:
             self.listed.setdefault(_LISTED[str(tag)], []).append(node)
         if not names:
@@ -258,7 +258,7 @@ class _Walker:
                 self.listed.setdefault(_LISTED[str(tag)], []).append(child)
             if labels and tag in _LABEL_TAGS:
                 self._note_label(child, child.text)
-            names = cast("list[str]", child.keys())
+            names: list[str] = child.keys()  # type: ignore[assignment]
             if (names and self._marked_by(child, names)) or tag in _MARKED_TAGS:
                 self.marked.append(child)
 
