@@ -45,6 +45,8 @@ _LISTED: Mapping[str, str] = MappingProxyType(
 )
 _LISTED_TAGS = frozenset(_LISTED)
 _LABEL_TAGS = frozenset(selectors.SOURCE_LABEL_TAGS)
+#: Elements whose class flags the text walk never uses.
+_NO_FLAGS = SKIP | {"a", "br"}
 
 
 def alternation(words: Iterable[str]) -> str:
@@ -254,13 +256,19 @@ class _Walker:
         its class names are looked at; ``labels`` when it lies in the walked root."""
         for child in node.iterdescendants():
             tag = child.tag
-            if tag in _LISTED_TAGS:
-                self.listed.setdefault(_LISTED[str(tag)], []).append(child)
             if labels and tag in _LABEL_TAGS:
                 self._note_label(child, child.text)
-            names: list[str] = child.keys()  # type: ignore[assignment]
-            if (names and self._marked_by(child, names)) or tag in _MARKED_TAGS:
-                self.marked.append(child)
+            self.read_marks(child, tag)
+
+    def read_marks(self, node: etree._Element, tag: object) -> list[str]:
+        """Like :meth:`read` for an element whose class flags are not needed (a link, an
+        element that gives no text, anything inside boilerplate): its attribute names."""
+        if tag in _LISTED_TAGS:
+            self.listed.setdefault(_LISTED[str(tag)], []).append(node)
+        names: list[str] = node.keys()  # type: ignore[assignment]
+        if (names and self._marked_by(node, names)) or tag in _MARKED_TAGS:
+            self.marked.append(node)
+        return names
 
     def _note_label(self, node: etree._Element, text: str | None) -> None:
         """List an element whose own text may start a source line ("SOURCE: AA")."""
@@ -319,7 +327,10 @@ class _Walker:
 
     def visit(self, node: etree._Element) -> None:
         tag = node.tag
-        flags, names = self.read(node, tag)
+        if tag in BLOCK or (self._boiler is None and tag not in _NO_FLAGS and isinstance(tag, str)):
+            flags, names = self.read(node, tag)
+        else:  # a link, a skipped element or inline markup inside boilerplate
+            flags, names = 0, self.read_marks(node, tag)
         if tag in BLOCK:
             self._visit_block(node, tag, flags, names)
         elif (
