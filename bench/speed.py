@@ -3,7 +3,8 @@
 Passes alternate between the tools inside one process so machine noise hits all of them alike;
 the figures that matter are the ratios. ``lxml.html.fromstring`` over the same pages is the floor.
 
-    python bench/speed.py [--passes 3] [--limit N] [--json bench/results/speed.json]
+    python bench/speed.py [--passes 3] [--limit N] [--without newspaper4k]
+                          [--json bench/results/speed.json]
 """
 
 from __future__ import annotations
@@ -100,6 +101,9 @@ def main() -> None:
     parser.add_argument("--passes", type=int, default=3)
     parser.add_argument("--limit", type=int, default=None)
     parser.add_argument("--json", type=Path, default=ROOT / "bench" / "results" / "speed.json")
+    parser.add_argument(
+        "--without", action="append", default=[], metavar="TOOL", help="skip a peer (repeatable)"
+    )
     args = parser.parse_args()
     logging.disable(logging.CRITICAL)
     warnings.simplefilter("ignore")
@@ -109,7 +113,7 @@ def main() -> None:
         "lxml (floor)": run_lxml,
     }
     for name, factory in (("trafilatura", make_trafilatura), ("newspaper4k", make_newspaper)):
-        func = factory()
+        func = factory() if name not in args.without else None
         if func is not None:
             tools[name] = func
     for func in tools.values():  # warm-up: imports, caches, lazy loading

@@ -14,7 +14,7 @@ from newscrawl.parsers import byline as byline_mod
 from newscrawl.parsers import metadata
 from newscrawl.parsers.body import extract_body
 from newscrawl.parsers.dates import extract_dates
-from newscrawl.parsers.decode import parse_tree, utf8_or_text
+from newscrawl.parsers.decode import parse_bytes, parse_tree
 from newscrawl.parsers.headline import extract_headline
 from newscrawl.parsers.links import extract_source
 from newscrawl.parsers.media import extract_images
@@ -33,7 +33,7 @@ logger = logging.getLogger(__name__)
 
 def load_page(html: str | bytes, url: str, overrides: Overrides | None = None) -> Page:
     """Decode and parse a page, walk it once, read its structured data."""
-    tree = parse_tree(utf8_or_text(html) if isinstance(html, bytes) else html)
+    tree = parse_bytes(html) if isinstance(html, bytes) else parse_tree(html)
     walk = walk_page(tree)
     objects = jsonld_objects(walk.tagged("script"))
     ld = pick_article(objects)

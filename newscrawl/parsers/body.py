@@ -262,13 +262,27 @@ def choose_container(blocks: list[Block], headline: etree._Element | None = None
 # --- keeping the article's blocks -----------------------------------------------------------
 
 
-def _owned_by(node: etree._Element, containers: set[etree._Element]) -> bool:
-    current: etree._Element | None = node
-    while current is not None:
-        if current in containers:
-            return True
-        current = current.getparent()
-    return False
+class _Inside:
+    """``inside(node)``: True when ``node`` is ``root`` or lies in it; blocks share most
+    of their ancestors, so each ancestor's answer is kept."""
+
+    def __init__(self, root: etree._Element) -> None:
+        self._known: dict[etree._Element, bool] = {root: True}
+
+    def __call__(self, node: etree._Element) -> bool:
+        path: list[etree._Element] = []
+        current: etree._Element | None = node
+        answer = False
+        while current is not None:
+            known = self._known.get(current)
+            if known is not None:
+                answer = known
+                break
+            path.append(current)
+            current = current.getparent()
+        for element in path:
+            self._known[element] = answer
+        return answer
 
 
 def _descriptions(page: Page) -> set[str]:
@@ -362,10 +376,10 @@ def _bold_only(node: etree._Element) -> bool:
     return child.tag in ("strong", "b") and not (child.tail and child.tail.strip())
 
 
-def _outside_core(block: Block, following: Block | None, choice: Choice) -> bool:
+def _outside_core(block: Block, following: Block | None, choice: Choice, in_core: _Inside) -> bool:
     """A block of the widened container that is not written like the body's paragraphs
     (a subheading or quote counts as body when a body paragraph follows it)."""
-    if _owned_by(block.owner, {choice.core}) or _signature(block.owner) == choice.signature:
+    if in_core(block.owner) or _signature(block.owner) == choice.signature:
         return False
     if block.kind in ("heading", "quote") and following is not None:
         return _signature(following.owner) != choice.signature
@@ -374,7 +388,8 @@ def _outside_core(block: Block, following: Block | None, choice: Choice) -> bool
 
 def _select(blocks: list[Block], choice: Choice, page: Page) -> _Selection:
     allowed = {choice.core, *choice.core.iterancestors()}
-    inside = [b for b in blocks if _owned_by(b.owner, {choice.container})]
+    in_container, in_core = _Inside(choice.container), _Inside(choice.core)
+    inside = [b for b in blocks if in_container(b.owner)]
     descriptions = _descriptions(page)
     out = _Selection()
     for index, block in enumerate(inside):
@@ -386,7 +401,7 @@ def _select(blocks: list[Block], choice: Choice, page: Page) -> _Selection:
         if not _keeps_boiler(block, allowed):
             continue
         following = inside[index + 1] if index + 1 < len(inside) else None
-        if choice.signature and _outside_core(block, following, choice):
+        if choice.signature and _outside_core(block, following, choice, in_core):
             continue
         if _skip_text(block):
             continue

@@ -29,6 +29,7 @@ _BINARY_MAGIC: tuple[bytes, ...] = (
     b"\x7fELF",
 )
 _XML_DECL = re.compile(r"^\s*<\?xml[^>]*\?>", re.IGNORECASE)
+_INVALID_BYTES = (etree.ErrorTypes.ERR_INVALID_ENCODING,)
 _MARKUP = re.compile(
     rb"<\s*(?:!doctype|html|head|body|meta|title|div|p|article|h1)\b", re.IGNORECASE
 )
@@ -68,21 +69,25 @@ def looks_like_html(data: bytes) -> bool:
     return bool(_MARKUP.search(data[:4096]))
 
 
-def utf8_or_text(data: bytes) -> str | bytes:
-    """The page bytes themselves when they are valid UTF-8 (the parser reads them
-    directly, faster than a ``str``), else the text :func:`decode_html` finds.
+def parse_bytes(data: bytes) -> lxml.html.HtmlElement:
+    """Parse page bytes: read as UTF-8 by the parser itself when they are (libxml2 flags
+    invalid bytes while parsing, which costs less than checking them first), else
+    decoded by :func:`decode_html` first.
 
-    Raises :class:`NotHTMLError` like :func:`decode_html`.
+    Raises :class:`NotHTMLError` like :func:`decode_html` and :func:`parse_tree`.
     """
-    if not data.strip():
+    if not data or data.isspace():  # (no copy, unlike data.strip())
         raise NotHTMLError("the page is empty")
     if b"\x00" in data or data.startswith(_BINARY_MAGIC):
-        return decode_html(data)
+        return parse_tree(decode_html(data))
+    parser = _parser("utf-8")
     try:
-        data.decode("utf-8")
-    except UnicodeDecodeError:
-        return decode_html(data)
-    return data
+        tree = lxml.html.document_fromstring(data, parser=parser)
+    except (etree.ParserError, ValueError):
+        return parse_tree(decode_html(data))
+    if parser.error_log.filter_types(_INVALID_BYTES):  # not UTF-8: decode it properly
+        return parse_tree(decode_html(data))
+    return tree
 
 
 def _parser(encoding: str | None) -> etree.HTMLParser:
@@ -102,16 +107,13 @@ def _parser(encoding: str | None) -> etree.HTMLParser:
     return parser
 
 
-def parse_tree(text: str | bytes) -> lxml.html.HtmlElement:
-    """Parse HTML text (or UTF-8 bytes) into one tree (the only parse of a page).
+def parse_tree(text: str) -> lxml.html.HtmlElement:
+    """Parse HTML text into one tree (the only parse of a page).
 
     Raises :class:`NotHTMLError` when nothing can be parsed.
     """
-    if isinstance(text, str):
-        source: str | bytes = _XML_DECL.sub("", text, count=1)
-        parser = _parser(None)
-    else:
-        source, parser = text, _parser("utf-8")
+    source = _XML_DECL.sub("", text, count=1)
+    parser = _parser(None)
     try:
         tree = lxml.html.document_fromstring(source, parser=parser)
     except (etree.ParserError, ValueError) as exc:

@@ -190,22 +190,16 @@ def _text_block(img: etree._Element) -> etree._Element | None:
 
 def _small_block(block: etree._Element) -> bool:
     """At most one image (outside ``<noscript>`` fallbacks) and little text."""
-    if any(a.tag == "noscript" for a in (block, *block.iterancestors())):
+    if block.tag == "noscript" or _has_noscript_above(block):
         images = 0  # every image in it is a fallback
-    else:
-        shown = (i for i in block.iter(*selectors.IMAGE_TAGS) if not _in_noscript(i, block))
+    else:  # so a noscript above one of its images lies inside it
+        shown = (i for i in block.iter(*selectors.IMAGE_TAGS) if not _has_noscript_above(i))
         images = sum(1 for _ in islice(shown, 2))
     return images <= 1 and text_length(block) <= _MAX_BLOCK_TEXT
 
 
-def _in_noscript(node: etree._Element, block: etree._Element) -> bool:
-    """True when a ``<noscript>`` between ``node`` and ``block`` holds ``node``."""
-    for ancestor in node.iterancestors():
-        if ancestor is block:
-            return False
-        if ancestor.tag == "noscript":
-            return True
-    return False
+def _has_noscript_above(node: etree._Element) -> bool:
+    return next(node.iterancestors("noscript"), None) is not None
 
 
 def _caption_node(block: etree._Element) -> etree._Element | None:
