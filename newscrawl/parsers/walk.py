@@ -46,7 +46,7 @@ _LISTED: Mapping[str, str] = MappingProxyType(
 _LISTED_TAGS = frozenset(_LISTED)
 _LABEL_TAGS = frozenset(selectors.SOURCE_LABEL_TAGS)
 #: Elements whose class flags the text walk never uses.
-_NO_FLAGS = SKIP | {"a", "br"}
+_NO_FLAGS = SKIP | {"a"}
 
 
 def alternation(words: Iterable[str]) -> str:
