@@ -6,8 +6,11 @@ import re
 from typing import TYPE_CHECKING
 
 import pytest
+from lxml import etree as lxml_etree
 
 from newscrawl.parsers import selectors
+from newscrawl.parsers.article import load_page
+from newscrawl.parsers.common import headline_candidates
 from newscrawl.parsers.decode import parse_bytes
 from newscrawl.parsers.walk import walk_page
 from tests.conftest import FIXTURES
@@ -33,7 +36,9 @@ SYNTHETIC = """<!doctype html><html class="no-js"><head><title>T</title>
 <svg class="icon"><g class="logo-mark"><title>Site</title></g></svg>
 <figure><img src="/p.jpg"><figcaption>Cap: tion</figcaption></figure>
 <p>One<br class="share-count">two<br>three</p><h2>Sub</h2><amp-img src="/a.jpg"></amp-img>
-<div itemscope itemprop="author"><span itemprop="name">Bo</span></div></article>
+<div itemscope itemprop="author"><span itemprop="name">Bo</span></div>
+<meta itemprop="headline" content="M"><h2 itemprop="headline">H2</h2></article>
+<main><h1 class="Page-Title">Two</h1><h1 id="mainHeadline">Three</h1></main>
 <footer id="page-footer"><p>Quelle: AA</p></footer></body></html>"""
 
 
@@ -87,3 +92,25 @@ def test_blocks_of_the_synthetic_page() -> None:
 
 def test_the_fixtures_are_walked_too() -> None:
     assert len(_pages()) > 10
+
+
+_LOWER = "translate(@class, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', 'abcdefghijklmnopqrstuvwxyz')"
+#: The headline tiers as the XPaths they were before the one pass found them.
+HEADLINE_XPATHS = [
+    "//*[@itemprop='headline' and not(self::meta)]",
+    "//article//h1 | //main//h1",
+    "//h1["
+    + " or ".join(
+        f"contains(concat(' ', {_LOWER}, ' ', @id), '{w}')"
+        for w in ("title", "headline", "heading")
+    )
+    + "]",
+    "//h1",
+]
+
+
+@pytest.mark.parametrize("index", range(len(_pages())))
+def test_headline_tiers_are_the_xpaths(index: int) -> None:
+    page = load_page(_pages()[index], "https://news.example/a")
+    for tier, xpath in zip(selectors.HEADLINE, HEADLINE_XPATHS, strict=True):
+        assert headline_candidates(page, tier) == lxml_etree.XPath(xpath)(page.tree)

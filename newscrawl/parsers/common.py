@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     import lxml.html
 
     from newscrawl.parsers.page import Page
-    from newscrawl.parsers.selectors import FieldLabels, Nearby, Query
+    from newscrawl.parsers.selectors import FieldLabels, HeadlineTier, Nearby, Query
 
 
 #: Elements whose text is never shown as text.
@@ -98,6 +98,27 @@ def first_text(
             if min_len <= len(text) <= max_len:
                 return text
     return None
+
+
+_ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")
+
+
+def headline_candidates(page: Page, tier: HeadlineTier) -> list[etree._Element]:
+    """The elements of one headline tier (see ``selectors.HEADLINE``), in page order."""
+    if tier.itemprop is not None:
+        found = page.walk.tagged("headline") if tier.itemprop == "headline" else []
+        return [n for n in found if n.tag != "meta"]
+    h1s = [n for n in page.marked if n.tag == "h1"]
+    if tier.within:
+        h1s = [n for n in h1s if next(n.iterancestors(*tier.within), None) is not None]
+    if tier.class_words:
+        h1s = [n for n in h1s if _holds_word(n, tier.class_words)]
+    return h1s
+
+
+def _holds_word(node: etree._Element, words: tuple[str, ...]) -> bool:
+    names = f" {(node.get('class') or '').translate(_ASCII_LOWER)} {node.get('id') or ''}"
+    return any(word in names for word in words)
 
 
 def nearby(node: etree._Element, spec: Nearby) -> Iterator[etree._Element]:

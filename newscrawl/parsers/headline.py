@@ -16,7 +16,13 @@ from typing import TYPE_CHECKING
 from urllib.parse import urlsplit
 
 from newscrawl.parsers import selectors
-from newscrawl.parsers.common import class_id, override_texts, publisher_name, text_of
+from newscrawl.parsers.common import (
+    class_id,
+    headline_candidates,
+    override_texts,
+    publisher_name,
+    text_of,
+)
 from newscrawl.parsers.structured import as_list, as_text
 from newscrawl.text import fold, normalize_space
 
@@ -109,8 +115,8 @@ def _is_kicker(node: etree._Element) -> bool:
 def _visible_h1(page: Page, others: list[str], names: list[str]) -> tuple[str, bool]:
     """The printed headline, without a kicker element inside it ("Verkehrswende"), and
     whether such a kicker was cut off."""
-    for expression in selectors.HEADLINE:
-        for node in expression(page.tree):
+    for tier in selectors.HEADLINE:
+        for node in headline_candidates(page, tier):
             whole = clean_title(text_of(node), names)
             text = clean_title(text_of(node, skip=_is_kicker).strip(" :|–—-"), names)
             if len(text) * 2 < len(whole):  # the "kicker" was the longer line: misnamed

@@ -71,15 +71,6 @@ def _xp(expr: str) -> Query:
     return Query(expr)
 
 
-def _class_has(*words: str) -> str:
-    """An XPath predicate: the class or id attribute contains one of ``words``."""
-    return " or ".join(
-        f"contains(concat(' ', translate(@class, 'ABCDEFGHIJKLMNOPQRSTUVWXYZ', "
-        f"'abcdefghijklmnopqrstuvwxyz'), ' ', @id), '{w}')"
-        for w in words
-    )
-
-
 # --- structured data -------------------------------------------------------------------
 JSONLD = _xp("//script[@type='application/ld+json' or @type='application/json+ld']")
 ITEMSCOPE = _xp("(//*[@itemscope])[1]")
@@ -115,15 +106,26 @@ DESCRIPTION_CLASS_WORDS: tuple[str, ...] = (
 #: Class/id words of page-level elements found in the one pass of ``common.scan_marked``.
 PAGE_CLASS_WORDS: tuple[str, ...] = ("logo", "breadcrumb")
 
+
 # --- headline ---------------------------------------------------------------------------
-HEADLINE: tuple[Query, ...] = (
-    # itemprop inside the article (attributes first: twice as fast as testing every
-    # element), then a single h1 inside article/main
-    _xp("//@itemprop[.='headline']/parent::*[not(self::meta)]"),
-    _xp("//article//h1 | //main//h1"),
+class HeadlineTier(NamedTuple):
+    """Elements that may print the headline, in page order (found from the one pass over
+    the page, see ``common.headline_candidates``): with ``itemprop``, the elements (not
+    ``<meta>``) carrying it; else the ``<h1>`` elements, those inside one of ``within``
+    or whose class (ASCII lower-cased) or id holds one of ``class_words`` if given."""
+
+    itemprop: str | None = None
+    within: tuple[str, ...] = ()
+    class_words: tuple[str, ...] = ()
+
+
+HEADLINE: tuple[HeadlineTier, ...] = (
+    # itemprop inside the article, then a single h1 inside article/main
+    HeadlineTier(itemprop="headline"),
+    HeadlineTier(within=("article", "main")),
     # any h1 with a title-ish class, then the first h1 anywhere
-    _xp(f"//h1[{_class_has('title', 'headline', 'heading')}]"),
-    _xp("//h1"),
+    HeadlineTier(class_words=("title", "headline", "heading")),
+    HeadlineTier(),
 )
 
 #: Class/id words of a kicker (overline, "Dachzeile") printed inside the ``<h1>``.

@@ -139,9 +139,10 @@ class Block:
 class Walk:
     """What the pass found, in page order: the body's text blocks, the marked elements,
     the elements listed by tag (``script``, ``meta``, ``link``, ``title``; ``img`` for
-    every image tag, ``heading`` for the teaser headings ``<h2>``-``<h5>``; ``label``
-    for the elements of the walked root whose own text has a colon and may start a
-    source line) and whether any element carries ``itemscope``."""
+    every image tag, ``heading`` for the teaser headings ``<h2>``-``<h5>``; ``headline``
+    for the ``itemprop=headline`` elements; ``label`` for the elements of the walked root
+    whose own text has a colon and may start a source line) and whether any element
+    carries ``itemscope``."""
 
     blocks: list[Block]
     marked: list[etree._Element]
@@ -231,14 +232,22 @@ class _Walker:
                 flags |= self._name_flags(value) if known is None else known
         if "itemscope" in names:
             self.itemscope = True
+        itemprop = self._itemprop(node) if "itemprop" in names else None
         if (
             flags & _MARK
             or tag in _MARKED_TAGS
             or "rel" in names
-            or ("itemprop" in names and node.get("itemprop") in selectors.MARKED_ITEMPROPS)
+            or itemprop in selectors.MARKED_ITEMPROPS
         ):
             self.marked.append(node)
         return flags, names
+
+    def _itemprop(self, node: etree._Element) -> str | None:
+        """The ``itemprop`` of ``node``, listing ``itemprop=headline`` elements."""
+        itemprop = node.get("itemprop")
+        if itemprop == "headline":
+            self.listed.setdefault("headline", []).append(node)
+        return itemprop
 
     def _name_flags(self, value: str) -> int:
         flags = 0
@@ -279,9 +288,9 @@ class _Walker:
         """True when the attributes of ``node`` mark it (itemscope noted on the way)."""
         if "itemscope" in names:
             self.itemscope = True
-        if "rel" in names:
+        if "itemprop" in names and self._itemprop(node) in selectors.MARKED_ITEMPROPS:
             return True
-        if "itemprop" in names and node.get("itemprop") in selectors.MARKED_ITEMPROPS:
+        if "rel" in names:
             return True
         for attr in ("class", "id"):
             value = node.get(attr) if attr in names else None
