@@ -68,7 +68,7 @@ def test_walk_finds_what_scans_find(index: int) -> None:
     walk = walk_page(tree)
     assert walk.marked == _marked(tree)
     assert walk.tagged("img") == list(tree.iter(*selectors.IMAGE_TAGS))
-    for tag in ("script", "meta", "link", "title"):
+    for tag in ("script", "meta", "link"):
         assert walk.tagged(tag) == list(tree.iter(tag))
     assert walk.tagged("heading") == list(tree.iter(*selectors.TEASER_HEADING_TAGS))
     assert walk.itemscope == any(e.get("itemscope") is not None for e in tree.iter())

@@ -38,20 +38,20 @@ _BLOCK = frozenset(
 def _collect_text(
     node: etree._Element, parts: list[str], skip: Callable[[etree._Element], bool] | None
 ) -> None:
+    # each lxml property read once: every read builds a new Python object
     block = node.tag in _BLOCK
     if block:
         parts.append(" ")
-    if node.text:
-        parts.append(node.text)
+    text = node.text
+    if text:
+        parts.append(text)
     for child in node:
-        if (
-            isinstance(child.tag, str)
-            and child.tag not in _SKIP_TEXT
-            and (skip is None or not skip(child))
-        ):
+        tag = child.tag
+        if isinstance(tag, str) and tag not in _SKIP_TEXT and (skip is None or not skip(child)):
             _collect_text(child, parts, skip)
-        if child.tail:
-            parts.append(child.tail)
+        tail = child.tail
+        if tail:
+            parts.append(tail)
     if block:
         parts.append(" ")
 

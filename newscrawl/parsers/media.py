@@ -68,6 +68,8 @@ _MIN_CAPTION_WORDS = 4
 _MAX_TEXT_CAPTION = 400
 _MAX_BLOCK_TEXT = 800
 _PAGE_BLOCKS = frozenset({"article", "main", "body", "html", "section"})
+#: Landmarks whose images are never the article's (figures are image blocks).
+_LANDMARKS = tuple(sorted(selectors.NOT_ARTICLE_TAGS - {"figure", "figcaption"}))
 
 
 def split_credit(caption: str) -> tuple[str | None, str | None]:
@@ -129,6 +131,8 @@ def _is_article_image(img: etree._Element, page: Page) -> bool:
     """The checks that need no image URL, cheapest first."""
     width, height = _side(img, "width"), _side(img, "height")
     if (width is not None and width < _MIN_SIDE) or (height is not None and height < _MIN_SIDE):
+        return False
+    if next(img.iterancestors(*_LANDMARKS), None) is not None:  # (foreign, found in C)
         return False
     for current in (img, *islice(_ancestors(img), 3)):
         if current.tag != "a" and _SKIP_IMAGE.search(class_id(current)):

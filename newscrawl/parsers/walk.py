@@ -39,7 +39,7 @@ _ROOTS = frozenset({"html", "body", "main"})
 _MARKED_TAGS = frozenset({"h1", "time"})
 #: Elements the pass also lists for other readers: tag -> list name.
 _LISTED: Mapping[str, str] = MappingProxyType(
-    {"script": "script", "meta": "meta", "link": "link", "title": "title"}
+    {"script": "script", "meta": "meta", "link": "link"}
     | dict.fromkeys(selectors.IMAGE_TAGS, "img")
     | dict.fromkeys(selectors.TEASER_HEADING_TAGS, "heading")
 )
@@ -138,7 +138,7 @@ class Block:
 @attrs.frozen
 class Walk:
     """What the pass found, in page order: the body's text blocks, the marked elements,
-    the elements listed by tag (``script``, ``meta``, ``link``, ``title``; ``img`` for
+    the elements listed by tag (``script``, ``meta``, ``link``; ``img`` for
     every image tag, ``heading`` for the teaser headings ``<h2>``-``<h5>``; ``headline``
     for the ``itemprop=headline`` elements; ``label`` for the elements of the walked root
     whose own text has a colon and may start a source line) and whether any element
