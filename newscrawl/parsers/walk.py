@@ -263,11 +263,18 @@ class _Walker:
         """Collect the marked and listed elements of a subtree that gives no text (most of
         a page: its head, navigation, header, footer, asides): only the mark words of
         its class names are looked at; ``labels`` when it lies in the walked root."""
-        for child in node.iterdescendants():
+        marked, listed, marked_by = self.marked, self.listed, self._marked_by
+        for child in node.iterdescendants():  # (no call per element on the common path)
             tag = child.tag
-            if labels and tag in _LABEL_TAGS:
-                self._note_label(child, child.text)
-            self.read_marks(child, tag)
+            if tag in _LISTED_TAGS:
+                listed.setdefault(_LISTED[str(tag)], []).append(child)
+            elif labels and tag in _LABEL_TAGS:
+                text = child.text
+                if text and (":" in text or "\uff1a" in text):
+                    listed.setdefault("label", []).append(child)
+            names: list[str] = child.keys()  # type: ignore[assignment]
+            if (names and marked_by(child, names)) or tag in _MARKED_TAGS:
+                marked.append(child)
 
     def read_marks(self, node: etree._Element, tag: object) -> list[str]:
         """Like :meth:`read` for an element whose class flags are not needed (a link, an
