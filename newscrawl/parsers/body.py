@@ -240,8 +240,12 @@ def _near_headline(
     least half the best score that shares a deeper ancestor with the ``<h1>`` wins."""
     if headline is None:
         return best
-    around_best = {best, *best.iterancestors(), *best.iterdescendants()}
-    rivals = [n for n, v in scores.items() if v >= 0.5 * scores[best] and n not in around_best]
+    above = {best, *best.iterancestors()}
+    rivals = [
+        n
+        for n, v in scores.items()
+        if v >= 0.5 * scores[best] and n not in above and best not in n.iterancestors()
+    ]
     level = _shared_depth(best, headline)
     closer = [n for n in rivals if _shared_depth(n, headline) > level]
     return max(closer, key=scores.__getitem__) if closer else best
@@ -315,6 +319,7 @@ class _Selection:
     links: list[RelatedLink] = attrs.field(factory=list)
     seen: set[str] = attrs.field(factory=set)
     fallback: list[str] = attrs.field(factory=list)
+    _pruned: list[str] | None = None
 
     def keep(self, block: Block) -> None:
         key = block.text.casefold()
@@ -322,9 +327,14 @@ class _Selection:
             return
         self.seen.add(key)
         self.kept.append(block)
+        self._pruned = None
 
     def paragraphs(self) -> list[str]:
-        return self.fallback or [b.text for b in prune(self.kept)]
+        if self.fallback:
+            return self.fallback
+        if self._pruned is None:  # asked twice: to compare with articleBody, then for the text
+            self._pruned = [b.text for b in prune(self.kept)]
+        return self._pruned
 
 
 _SENTENCE_END = re.compile(r"[.!?…。！？:;\"”»“]\W*$")
