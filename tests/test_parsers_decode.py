@@ -45,6 +45,15 @@ def test_bytes_and_text_give_the_same_tree() -> None:
     assert [e.tag for e in from_bytes.iter()] == [e.tag for e in from_text.iter()]
 
 
+def test_elements_can_be_looked_up_by_id() -> None:
+    # microdata itemref is resolved with XPath id(): the parser must keep its ID table
+    html = (
+        "<html><body><div itemscope itemref='a'></div><p id='a' itemprop='name'>N</p></body></html>"
+    )
+    for tree in (parse_bytes(html.encode()), parse_tree(html)):
+        assert [e.tag for e in tree.xpath("id('a')")] == ["p"]
+
+
 @pytest.mark.parametrize("data", [b"", b"  \n\t ", b"%PDF-1.7 binary", b"\x89PNG\r\n\x1a\n..."])
 def test_empty_or_binary_bytes_are_not_html(data: bytes) -> None:
     with pytest.raises(NotHTMLError):

@@ -93,8 +93,8 @@ def parse_bytes(data: bytes) -> lxml.html.HtmlElement:
 def _parser(encoding: str | None) -> etree.HTMLParser:
     """An HTML parser whose elements are all ``HtmlElement``: lxml.html's own parser
     picks form-element classes with a Python call for every element Python touches."""
-    parser = etree.HTMLParser(  # no ID table: nothing looks elements up by id()
-        remove_comments=True, remove_pis=True, huge_tree=False, encoding=encoding, collect_ids=False
+    parser = etree.HTMLParser(  # (the ID table stays: microdata itemref uses XPath id())
+        remove_comments=True, remove_pis=True, huge_tree=False, encoding=encoding
     )
     parser.set_element_class_lookup(
         etree.ElementDefaultClassLookup(
