@@ -368,8 +368,9 @@ def print_table(result: dict[str, Any]) -> None:
 
 #: Components of a crawl, by a frame their stacks pass through (first match wins).
 COMPONENTS = (
-    ("parser (parse_article)", "parse_article (newscrawl/parsers/article.py"),
-    ("listing check (discovery)", "listing_reason (newscrawl/discovery.py"),
+    ("parser (parse_page)", "parse_page (newscrawl/parsers/article.py"),
+    ("page decoding (decode_html)", "decode_html (newscrawl/parsers/decode.py"),
+    ("gzip inflate (GzipMiddleware)", "GzipMiddleware.process_response"),
     ("normalize pipeline", "NormalizePipeline.process_item"),
     ("validate pipeline", "ValidatePipeline.process_item"),
     ("dedup pipeline", "DedupPipeline.process_item"),

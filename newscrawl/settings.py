@@ -117,9 +117,9 @@ DOWNLOADER_MIDDLEWARES = {
     "newscrawl.middlewares.RetryAfterMiddleware": 560,
     # state store: If-None-Match / If-Modified-Since; a 304 is "unchanged", not a reject
     "newscrawl.state_middleware.ConditionalRequestMiddleware": 590,
-    # sees a gzip body before HttpCompressionMiddleware (590) inflates it: a stream cut
-    # before its trailer is a fetch_error, not half an article
-    "newscrawl.middlewares.TruncatedGzipMiddleware": 595,
+    # inflates a gzip body once, before HttpCompressionMiddleware (590) would: a stream
+    # cut before its trailer is a fetch_error, not half an article
+    "newscrawl.middlewares.GzipMiddleware": 595,
 }
 SPIDER_MIDDLEWARES = {
     # a callback error costs one page: recorded as a parse_error reject

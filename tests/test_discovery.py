@@ -9,6 +9,7 @@ import pytest
 from newscrawl.discovery import (
     Entry,
     Kind,
+    PageSignals,
     detect_kind,
     gunzip,
     is_site_root,
@@ -20,7 +21,8 @@ from newscrawl.discovery import (
     read_listing,
     robots_sitemaps,
 )
-from tests.conftest import FIXTURES
+from newscrawl.parsers import parse_article, parse_page
+from tests.conftest import FIXTURES, require_dataset
 
 BASE = "https://news.example"
 
@@ -286,6 +288,41 @@ _LD_LIST = b'<script type="application/ld+json">{"@type": "CollectionPage"}</scr
 def test_listing_reason_is_what_the_whole_page_says(html):
     for url in ("https://ex.com/world", "https://ex.com/world/2024/03/14/summit-ends"):
         assert listing_reason(html, url) == page_signals(html).listing_reason(url)
+
+
+def _parser_signals(html: bytes) -> PageSignals:
+    parsed = parse_page(html, "https://ex.com/world")
+    assert parsed.article == parse_article(html, "https://ex.com/world")
+    return PageSignals(parsed.og_type, parsed.ld_types)
+
+
+_SIGNAL_PAGES = [
+    _HEAD_ARTICLE + _LD_LIST + b"</body></html>",
+    _HEAD_PLAIN + _LD_LIST + b"</body></html>",
+    _HEAD_PLAIN + b"<p>nothing</p></body></html>",
+    b"<html><HEAD><meta property='og:type' content='website'></HEAD><p>x</p></html>",
+    b'<html><head><meta name="og:type" content=" Video.Other "></head><p>x</p></html>',
+    _HEAD_PLAIN + b'<script type="application/json+ld">[{"@type": ["ItemList", "x/WebPage"]}]',
+    b"<p>no head at all</p>",
+]
+
+
+@pytest.mark.parametrize(
+    "html", [*_SIGNAL_PAGES, *(path.read_bytes() for path in sorted(FIXTURES.rglob("*.html")))]
+)
+def test_the_parser_reads_the_same_page_signals(html):
+    """The crawl takes the listing signals from the parser's pass (``parse_page``)."""
+    assert _parser_signals(html) == page_signals(html)
+
+
+def test_the_parser_reads_the_same_page_signals_on_real_pages():
+    folder = require_dataset("fundus")
+    differ = []
+    for path in sorted(folder.glob("**/*.html.gz")):
+        html = gzip.decompress(path.read_bytes())
+        if _parser_signals(html) != page_signals(html):
+            differ.append(path.name)
+    assert not differ
 
 
 def test_since_comparisons():

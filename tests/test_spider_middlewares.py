@@ -3,20 +3,22 @@
 from __future__ import annotations
 
 import asyncio
+import gzip
 import io
 import json
 from pathlib import Path
 
 import pytest
 from scrapy import Request, Spider
-from scrapy.exceptions import CloseSpider, DropItem, NotConfigured
-from scrapy.http import HtmlResponse
+from scrapy.exceptions import CloseSpider, DropItem, IgnoreRequest, NotConfigured
+from scrapy.http import HtmlResponse, Response, XmlResponse
 from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 
 from newscrawl.extensions import RecordJsonLinesExporter, RunReport, stem_paths
 from newscrawl.items import Article
 from newscrawl.middlewares import (
+    GzipMiddleware,
     HostGuardMiddleware,
     OffsiteRequest,
     ParseErrorMiddleware,
@@ -108,6 +110,79 @@ def test_retry_after_can_be_switched_off():
         _retry_after(NEWSCRAWL_RETRY_AFTER_MAX=0)
     with pytest.raises(NotConfigured):
         _retry_after(RETRY_ENABLED=False)
+
+
+# --- gzip -------------------------------------------------------------------------------
+
+PAGE = b"<html><head><title>T</title></head><body><p>" + b"words " * 2000 + b"</p></body></html>"
+
+
+def _gzip_middleware(**settings):
+    return build_from_crawler(GzipMiddleware, _crawler(settings))
+
+
+def _gzipped(body=PAGE, encoding=b"gzip", url="https://news.example/a", **headers):
+    headers = {"Content-Encoding": encoding, "Content-Type": "text/html", **headers}
+    return Response(url, body=body, headers=headers)
+
+
+def test_gzip_is_inflated_once_into_the_right_response_class():
+    middleware = _gzip_middleware()
+    for encoding in (b"gzip", b"x-gzip", b" GZIP "):
+        out = middleware.process_response(
+            Request("https://news.example/a"), _gzipped(gzip.compress(PAGE), encoding)
+        )
+        assert isinstance(out, HtmlResponse)
+        assert out.body == PAGE
+        assert b"Content-Encoding" not in out.headers
+    stats = middleware.stats
+    assert stats.get_value("httpcompression/response_count") == 3
+    assert stats.get_value("httpcompression/response_bytes") == 3 * len(PAGE)
+
+
+def test_gzip_sitemap_becomes_an_xml_response():
+    xml = b'<?xml version="1.0"?><urlset><url><loc>https://news.example/a</loc></url></urlset>'
+    response = _gzipped(gzip.compress(xml), url="https://news.example/s.xml")
+    response.headers["Content-Type"] = "application/xml"
+    out = _gzip_middleware().process_response(Request(response.url), response)
+    assert isinstance(out, XmlResponse)
+    assert out.body == xml
+
+
+def test_gzip_cut_before_its_trailer_is_refused():
+    packed = gzip.compress(PAGE)
+    with pytest.raises(IgnoreRequest, match="truncated gzip stream"):
+        _gzip_middleware().process_response(
+            Request("https://news.example/a"), _gzipped(packed[: len(packed) - 9])
+        )
+
+
+def test_gzip_bomb_stops_at_download_maxsize():
+    bomb = gzip.compress(b"\0" * (3 << 20))
+    with pytest.raises(IgnoreRequest, match="DOWNLOAD_MAXSIZE"):
+        _gzip_middleware(DOWNLOAD_MAXSIZE=1 << 20).process_response(
+            Request("https://news.example/a"), _gzipped(bomb)
+        )
+
+
+@pytest.mark.parametrize(
+    ("method", "encoding", "body"),
+    [
+        ("GET", b"br", b"not gzip"),  # Scrapy's HttpCompressionMiddleware decodes it
+        ("GET", b"gzip, br", b"stacked"),  # idem
+        ("GET", b"gzip", b""),  # a 304 or a HEAD answer with the header and no body
+        ("HEAD", b"gzip", b"x"),
+    ],
+)
+def test_other_answers_pass_untouched(method, encoding, body):
+    response = _gzipped(body, encoding)
+    out = _gzip_middleware().process_response(Request(response.url, method=method), response)
+    assert out is response
+
+
+def test_gzip_middleware_follows_compression_enabled():
+    with pytest.raises(NotConfigured):
+        _gzip_middleware(COMPRESSION_ENABLED=False)
 
 
 # --- run report -------------------------------------------------------------------------

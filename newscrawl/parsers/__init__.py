@@ -2,6 +2,6 @@
 
 from __future__ import annotations
 
-from newscrawl.parsers.article import load_page, parse_article
+from newscrawl.parsers.article import Parsed, load_page, parse_article, parse_page
 
-__all__ = ["load_page", "parse_article"]
+__all__ = ["Parsed", "load_page", "parse_article", "parse_page"]

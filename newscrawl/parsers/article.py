@@ -7,6 +7,9 @@ structured data is read once; each field extractor receives the same :class:`Pag
 from __future__ import annotations
 
 import logging
+from typing import TYPE_CHECKING, Any
+
+import attrs
 
 from newscrawl.fingerprints import content_hash
 from newscrawl.items import Article, Image
@@ -24,30 +27,64 @@ from newscrawl.parsers.structured import (
     meta_contents,
     pick_article,
     read_microdata,
+    type_names,
 )
 from newscrawl.parsers.walk import walk_page
 from newscrawl.text import normalize_space, word_count
+
+if TYPE_CHECKING:
+    from collections.abc import Mapping
 
 logger = logging.getLogger(__name__)
 
 
 def load_page(html: str | bytes, url: str, overrides: Overrides | None = None) -> Page:
     """Decode and parse a page, walk it once, read its structured data."""
+    return _load(html, url, overrides)[0]
+
+
+def _load(
+    html: str | bytes, url: str, overrides: Overrides | None
+) -> tuple[Page, list[Mapping[str, Any]]]:
+    """The page and its JSON-LD objects (``page.ld_all`` may add microdata to them)."""
     tree = parse_bytes(html) if isinstance(html, bytes) else parse_tree(html)
     walk = walk_page(tree)
-    objects = jsonld_objects(walk.tagged("script"))
+    jsonld = jsonld_objects(walk.tagged("script"))
+    objects = jsonld
     ld = pick_article(objects)
     if not ld:
         objects = objects + read_microdata(tree, url, walk.itemscope)
         ld = pick_article(objects)
     meta = meta_contents(walk.tagged("meta"))
-    return Page(
+    page = Page(
         tree=tree, url=url, ld=ld, ld_all=objects, meta=meta, walk=walk, overrides=overrides or {}
     )
+    return page, jsonld
 
 
 def _lead_caption(images: list[Image]) -> str | None:
     return images[0].caption if images else None
+
+
+@attrs.frozen
+class Parsed:
+    """An article and what its page says about itself, read in the same pass: the crawl
+    tells listings from articles with these (``newscrawl.discovery.PageSignals``)."""
+
+    article: Article
+    og_type: str | None
+    """The first ``og:type`` meta content, lower-cased (``None`` when absent or empty)."""
+    ld_types: tuple[str, ...]
+    """The lower-cased ``@type`` names of the page's JSON-LD objects, in page order."""
+
+
+def parse_page(html: str | bytes, url: str, overrides: Overrides | None = None) -> Parsed:
+    """:func:`parse_article` with the page's ``og:type`` and JSON-LD types."""
+    page, jsonld = _load(html, url, overrides)
+    og_types = page.meta.get("og:type")
+    og_type = (og_types[0].strip().lower() or None) if og_types else None
+    ld_types = tuple(dict.fromkeys(t for obj in jsonld for t in type_names(obj)))
+    return Parsed(_article(page), og_type, ld_types)
 
 
 def parse_article(html: str | bytes, url: str, overrides: Overrides | None = None) -> Article:
@@ -59,7 +96,10 @@ def parse_article(html: str | bytes, url: str, overrides: Overrides | None = Non
     input that is not an HTML page; a page without an article gives an empty headline
     and body (the validation pipeline decides what to keep).
     """
-    page = load_page(html, url, overrides)
+    return _article(load_page(html, url, overrides))
+
+
+def _article(page: Page) -> Article:
     language = metadata.extract_language(page)
     site_name = metadata.extract_site_name(page)
     headline = extract_headline(page, site_name) or ""
@@ -69,7 +109,7 @@ def parse_article(html: str | bytes, url: str, overrides: Overrides | None = Non
     body = extract_body(page)
     images = extract_images(page)
     return Article(
-        url=url,
+        url=page.url,
         canonical_url=metadata.extract_canonical(page),
         headline=headline,
         description=metadata.extract_description(page),

@@ -1,7 +1,8 @@
 """What every newscrawl spider shares: START arguments, the article callback, rejects.
 
 Spiders only crawl: they build requests, hand the downloaded bytes to
-:func:`newscrawl.parsers.parse_article` (with the site profile's selectors) and report
+:func:`newscrawl.parsers.parse_page` (with the site profile's selectors; the article and the
+page's ``og:type``/JSON-LD types, which tell a listing from an article) and report
 every page they give up on with the :data:`~newscrawl.rejects.page_rejected` signal.
 """
 
@@ -28,7 +29,7 @@ from w3lib.encoding import http_content_type_encoding
 from newscrawl import discovery
 from newscrawl.errors import NotHTMLError
 from newscrawl.middlewares import OffsiteRequest, normalize_host, offsite_reason, site_key
-from newscrawl.parsers import parse_article
+from newscrawl.parsers import parse_page
 from newscrawl.parsers.decode import decode_html
 from newscrawl.rejects import NotModified, Reject, page_rejected
 from newscrawl.sites import SiteProfile, load_profile
@@ -284,11 +285,13 @@ class NewscrawlSpider(Spider):
             return None
         try:
             text = decode_html(response.body, http_charset(response))
-            article = parse_article(text, url, overrides=self.selectors)
+            parsed = parse_page(text, url, overrides=self.selectors)
         except NotHTMLError as exc:
             self.reject(url, "not_html", str(exc))
             return None
-        reason = not_article_reason(article) or discovery.listing_reason(response.body, url)
+        article = parsed.article
+        signals = discovery.PageSignals(parsed.og_type, parsed.ld_types)
+        reason = not_article_reason(article) or signals.listing_reason(url)
         if reason:
             self.reject(url, "not_article", reason)
             return None
