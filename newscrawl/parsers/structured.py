@@ -61,7 +61,8 @@ def loads_tolerant(text: str) -> Any:
     True
     """
     text = _unwrap(text.strip())
-    for candidate in (text, _TRAILING_COMMA.sub(r"\1", _JS_COMMENT.sub("", text))):
+    for repair in (False, True):  # (the repaired text only when the first try fails)
+        candidate = _TRAILING_COMMA.sub(r"\1", _JS_COMMENT.sub("", text)) if repair else text
         try:
             return json.loads(_CONTROL.sub(" ", candidate), strict=False)
         except (ValueError, RecursionError):  # RecursionError: hostile nesting ([[[[...)
