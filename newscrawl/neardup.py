@@ -66,25 +66,32 @@ def _mix(values: NDArray[np.uint64]) -> NDArray[np.uint64]:
     return mixed
 
 
-def token_hashes(words: Sequence[str]) -> NDArray[np.uint64]:
-    """Stable 64-bit hashes of words."""
-    cache: dict[str, bytes] = {}
+#: Words whose hashes a :class:`MinHasher` keeps between bodies (about 10 MB when full;
+#: the table is emptied when it fills). Words repeat across articles, so most are found.
+WORD_CACHE_SIZE = 50_000
+
+
+def token_hashes(words: Sequence[str], cache: dict[str, bytes] | None = None) -> NDArray[np.uint64]:
+    """Stable 64-bit hashes of words; ``cache`` keeps them between calls."""
+    known = {} if cache is None else cache
     for word in words:
-        if word not in cache:
-            cache[word] = hashlib.blake2b(word.encode(), digest_size=8).digest()
-    return np.frombuffer(b"".join(cache[w] for w in words), dtype="<u8").astype(np.uint64)
+        if word not in known:
+            known[word] = hashlib.blake2b(word.encode(), digest_size=8).digest()
+    return np.frombuffer(b"".join([known[w] for w in words]), dtype="<u8").astype(np.uint64)
 
 
-def shingle_hashes(text: str, size: int = DEFAULT_SHINGLE_SIZE) -> NDArray[np.uint64]:
+def shingle_hashes(
+    text: str, size: int = DEFAULT_SHINGLE_SIZE, cache: dict[str, bytes] | None = None
+) -> NDArray[np.uint64]:
     """Hashes of the word ``size``-grams of ``text`` (the whole text as one shingle when
-    shorter; empty for a text without words).
+    shorter; empty for a text without words); ``cache`` as for :func:`token_hashes`.
 
     >>> len(shingle_hashes("a b c d e f", 5)), len(shingle_hashes("a b", 5))
     (2, 1)
     >>> bool((shingle_hashes("A b, c d e") == shingle_hashes("a b c d E")).all())
     True
     """
-    hashed = token_hashes(tokens(text))
+    hashed = token_hashes(tokens(text), cache)
     if len(hashed) == 0:
         return hashed
     width = min(size, len(hashed))
@@ -125,6 +132,7 @@ class MinHasher:
         self._mul = _constants("minhash/mul", num_perm) | np.uint64(1)
         self._add = _constants("minhash/add", num_perm)
         self._band_seed = _constants("band", bands)
+        self._words: dict[str, bytes] = {}
 
     @property
     def layout(self) -> str:
@@ -173,7 +181,9 @@ class MinHasher:
 
     def fingerprint(self, text: str) -> Fingerprint | None:
         """The fingerprint of a body; ``None`` for a body without words."""
-        hashes = shingle_hashes(text, self.shingle_size)
+        if len(self._words) > WORD_CACHE_SIZE:
+            self._words.clear()
+        hashes = shingle_hashes(text, self.shingle_size, self._words)
         if len(hashes) == 0:
             return None
         return self.fingerprint_of(self.signature(hashes))

@@ -7,6 +7,7 @@ import random
 import numpy as np
 import pytest
 
+from newscrawl import neardup
 from newscrawl.fingerprints import shingles
 from newscrawl.neardup import MinHasher, NearDupIndex, shingle_hashes, similarity, sketch_of
 
@@ -50,6 +51,19 @@ def test_fingerprint_ignores_case_punctuation_and_layout():
     assert hasher.fingerprint("One two, three four five six.") == hasher.fingerprint(
         "one TWO three\n\nfour five six"
     )
+
+
+def test_the_word_hash_cache_changes_no_fingerprint(monkeypatch):
+    """A hasher keeps word hashes between bodies (bounded: emptied when it fills); the
+    fingerprints equal those of a fresh hasher."""
+    monkeypatch.setattr(neardup, "WORD_CACHE_SIZE", 1000)
+    warm = MinHasher()
+    sizes = []
+    for seed in range(12):
+        assert warm.fingerprint(story(seed)) == MinHasher().fingerprint(story(seed))
+        sizes.append(len(warm._words))
+    assert max(sizes) <= 1000 + 400  # one body past the bound at most
+    assert sizes != sorted(sizes)  # it was emptied on the way
 
 
 def test_empty_body_has_no_fingerprint():
