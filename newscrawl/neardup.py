@@ -66,7 +66,7 @@ def _mix(values: NDArray[np.uint64]) -> NDArray[np.uint64]:
     return mixed
 
 
-#: Words whose hashes a :class:`MinHasher` keeps between bodies (about 10 MB when full;
+#: Words whose hashes a :class:`MinHasher` keeps between bodies (about 7 MB when full;
 #: the table is emptied when it fills). Words repeat across articles, so most are found.
 WORD_CACHE_SIZE = 50_000
 

@@ -58,3 +58,13 @@ def test_elements_can_be_looked_up_by_id() -> None:
 def test_empty_or_binary_bytes_are_not_html(data: bytes) -> None:
     with pytest.raises(NotHTMLError):
         parse_bytes(data)
+
+
+def test_the_http_charset_decides_bytes_that_are_not_utf8() -> None:
+    """The crawl hands the bytes and the HTTP charset to the parser: the header wins over a
+    ``<meta charset>`` that lies (as :func:`decode_html` with the header does)."""
+    text = "<html><head><meta charset='iso-8859-1'></head><body><h1>Şırnak'ta kış</h1></body>"
+    data = text.encode("windows-1254")
+    assert parse_bytes(data, "windows-1254").findtext(".//h1") == "Şırnak'ta kış"
+    assert parse_bytes(data).findtext(".//h1") != "Şırnak'ta kış"  # the meta's guess
+    assert parse_bytes(text.encode(), "windows-1254").findtext(".//h1") == "Şırnak'ta kış"

@@ -44,10 +44,10 @@ def load_page(html: str | bytes, url: str, overrides: Overrides | None = None) -
 
 
 def _load(
-    html: str | bytes, url: str, overrides: Overrides | None
+    html: str | bytes, url: str, overrides: Overrides | None, http_encoding: str | None = None
 ) -> tuple[Page, list[Mapping[str, Any]]]:
     """The page and its JSON-LD objects (``page.ld_all`` may add microdata to them)."""
-    tree = parse_bytes(html) if isinstance(html, bytes) else parse_tree(html)
+    tree = parse_bytes(html, http_encoding) if isinstance(html, bytes) else parse_tree(html)
     walk = walk_page(tree)
     jsonld = jsonld_objects(walk.tagged("script"))
     objects = jsonld
@@ -78,9 +78,18 @@ class Parsed:
     """The lower-cased ``@type`` names of the page's JSON-LD objects, in page order."""
 
 
-def parse_page(html: str | bytes, url: str, overrides: Overrides | None = None) -> Parsed:
-    """:func:`parse_article` with the page's ``og:type`` and JSON-LD types."""
-    page, jsonld = _load(html, url, overrides)
+def parse_page(
+    html: str | bytes,
+    url: str,
+    overrides: Overrides | None = None,
+    http_encoding: str | None = None,
+) -> Parsed:
+    """:func:`parse_article` with the page's ``og:type`` and JSON-LD types.
+
+    ``http_encoding`` is the charset the HTTP ``Content-Type`` names, for bytes that are
+    not UTF-8 (it wins over a ``<meta charset>``; bytes that are valid UTF-8 are UTF-8).
+    """
+    page, jsonld = _load(html, url, overrides, http_encoding)
     og_types = page.meta.get("og:type")
     og_type = (og_types[0].strip().lower() or None) if og_types else None
     ld_types = tuple(dict.fromkeys(t for obj in jsonld for t in type_names(obj)))

@@ -69,24 +69,24 @@ def looks_like_html(data: bytes) -> bool:
     return bool(_MARKUP.search(data[:4096]))
 
 
-def parse_bytes(data: bytes) -> lxml.html.HtmlElement:
+def parse_bytes(data: bytes, http_encoding: str | None = None) -> lxml.html.HtmlElement:
     """Parse page bytes: read as UTF-8 by the parser itself when they are (libxml2 flags
     invalid bytes while parsing, which costs less than checking them first), else
-    decoded by :func:`decode_html` first.
+    decoded by :func:`decode_html` first (with ``http_encoding``, the HTTP charset).
 
     Raises :class:`NotHTMLError` like :func:`decode_html` and :func:`parse_tree`.
     """
     if not data or data.isspace():  # (no copy, unlike data.strip())
         raise NotHTMLError("the page is empty")
     if b"\x00" in data or data.startswith(_BINARY_MAGIC):
-        return parse_tree(decode_html(data))
+        return parse_tree(decode_html(data, http_encoding))
     parser = _parser("utf-8")
     try:
         tree = lxml.html.document_fromstring(data, parser=parser)
     except (etree.ParserError, ValueError):
-        return parse_tree(decode_html(data))
+        return parse_tree(decode_html(data, http_encoding))
     if parser.error_log.filter_types(_INVALID_BYTES):  # not UTF-8: decode it properly
-        return parse_tree(decode_html(data))
+        return parse_tree(decode_html(data, http_encoding))
     return tree
 
 

@@ -30,7 +30,6 @@ from newscrawl import discovery
 from newscrawl.errors import NotHTMLError
 from newscrawl.middlewares import OffsiteRequest, normalize_host, offsite_reason, site_key
 from newscrawl.parsers import parse_page
-from newscrawl.parsers.decode import decode_html
 from newscrawl.rejects import NotModified, Reject, page_rejected
 from newscrawl.sites import SiteProfile, load_profile
 from newscrawl.validation import not_article_reason
@@ -284,8 +283,7 @@ class NewscrawlSpider(Spider):
             self.reject(url, "not_html", f"the response is not HTML ({ctype or 'no Content-Type'})")
             return None
         try:
-            text = decode_html(response.body, http_charset(response))
-            parsed = parse_page(text, url, overrides=self.selectors)
+            parsed = parse_page(response.body, url, self.selectors, http_charset(response))
         except NotHTMLError as exc:
             self.reject(url, "not_html", str(exc))
             return None
