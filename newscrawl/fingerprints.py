@@ -2,14 +2,16 @@
 
 from __future__ import annotations
 
+import functools
 import hashlib
 import re
 
-from newscrawl.text import fold
+from newscrawl.text import RECENT_TEXTS, fold
 
 _TOKEN = re.compile(r"\w+")
 
 
+@functools.lru_cache(maxsize=RECENT_TEXTS)  # the parser's and the pipeline's calls are equal
 def content_hash(headline: str, body: str) -> str:
     """A stable hash of the normalized headline and body (sha256, hex, prefixed).
 

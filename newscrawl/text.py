@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import functools
 import re
 import unicodedata
 
@@ -54,6 +55,12 @@ def normalize_body(text: str | None) -> str:
     return "\n\n".join(p for p in paragraphs if p)
 
 
+#: How many recent texts :func:`word_count` remembers (a page's body is counted by the
+#: parser and again, equal, by the normalize pipeline a moment later).
+RECENT_TEXTS = 16
+
+
+@functools.lru_cache(maxsize=RECENT_TEXTS)
 def word_count(text: str | None) -> int:
     """Count words: runs of letters/digits (inner hyphens and apostrophes kept), and each
     Chinese/Japanese character as one word.
