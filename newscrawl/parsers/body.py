@@ -45,7 +45,39 @@ logger = logging.getLogger(__name__)
 
 _LEAF = frozenset(selectors.LEAF_BLOCK_TAGS)
 _BODY_PARTS = parts_pattern(selectors.BODY_CLASS_PARTS)
-_BOILER_LINE = re.compile("|".join(f"(?:{p})" for p in selectors.BOILERPLATE_LINES))
+#: A line pattern that may start anywhere in the line's first characters
+#: (``.{0,60}\b(?:newsletter|...)``), and what a regex needs escaped.
+_FLOATING = re.compile(r"\.\{0,\d+\}(?:\\b)?\(\?:(?P<alts>[^()]*)\)")
+_REGEX_META = frozenset(".^$*+?{}[]\\|()")
+
+
+def _needles(pattern: str) -> tuple[str, ...] | None:
+    """The texts one of which a floating line pattern needs (its leading alternatives,
+    word boundaries dropped), looked for before the slower regex; ``None`` for an
+    anchored pattern or alternatives that are not plain text.
+
+    >>> _needles(r".{0,60}(?:/|\\bvia )\\s*(?:afp|dpa)\\b.{0,30}")
+    ('/', 'via ')
+    >>> _needles(r"(?:print|e-?mail)") is None
+    True
+    """
+    match = _FLOATING.match(pattern)
+    if not match:
+        return None
+    alternatives = tuple(a.replace(r"\b", "") for a in match["alts"].split("|"))
+    if any(not a or not _REGEX_META.isdisjoint(a) for a in alternatives):
+        return None
+    return alternatives
+
+
+_ANCHORED_LINE = re.compile(
+    "|".join(f"(?:{p})" for p in selectors.BOILERPLATE_LINES if _needles(p) is None)
+)
+_FLOATING_LINES = tuple(
+    (needles, re.compile(p))
+    for p in selectors.BOILERPLATE_LINES
+    if (needles := _needles(p)) is not None
+)
 
 #: Score passed from a block to its owner (index 0), the owner's parent (1), and so on.
 _DECAY = (1.0, 0.9, 0.5, 1 / 3, 0.25, 0.2)
@@ -78,7 +110,16 @@ def is_boilerplate_line(text: str) -> bool:
     >>> is_boilerplate_line("The advertisement ran for a week.")
     False
     """
-    return len(text) < 300 and _BOILER_LINE.fullmatch(text.casefold()) is not None
+    if len(text) >= 300:
+        return False
+    folded = text.casefold()
+    if _ANCHORED_LINE.fullmatch(folded):
+        return True
+    return any(
+        pattern.fullmatch(folded)
+        for needles, pattern in _FLOATING_LINES
+        if any(needle in folded for needle in needles)
+    )
 
 
 # --- choosing the container ---------------------------------------------------------------

@@ -257,6 +257,7 @@ class Foreign:
         self._headings = headings
         self._linked_holders: set[etree._Element] | None = None
         self._far_memo: tuple[dict[etree._Element, bool], dict[etree._Element, bool]] = ({}, {})
+        self._near_memo: tuple[dict[etree._Element, bool], dict[etree._Element, bool]] = ({}, {})
         self._teaser: dict[etree._Element, bool] = {}
 
     def holds_h1(self, node: etree._Element) -> bool:
@@ -267,11 +268,19 @@ class Foreign:
         """True for a foreign element: inside a landmark (``<aside>``, ``<footer>``, a
         figure unless ``media``) or a related/comment block below the ``<body>``, or within
         four levels of a side box or teaser."""
-        near = _FOREIGN_NEAR_MEDIA if media else _FOREIGN_NEAR
         closest = list(islice(self._up_to_body(node), 4))
-        if any(near.search(class_id(e)) for e in closest) or self._far(node, media):
+        if any(self._near(e, media) for e in closest) or self._far(node, media):
             return True
         return any(self._is_teaser(e) for e in closest)  # the costly test last
+
+    def _near(self, node: etree._Element, media: bool) -> bool:
+        """Side-box words in the class/id of ``node`` (asked again for its neighbours)."""
+        memo = self._near_memo[media]
+        known = memo.get(node)
+        if known is None:
+            near = _FOREIGN_NEAR_MEDIA if media else _FOREIGN_NEAR
+            known = memo[node] = near.search(class_id(node)) is not None
+        return known
 
     @staticmethod
     def _up_to_body(node: etree._Element) -> Iterator[etree._Element]:

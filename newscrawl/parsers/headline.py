@@ -62,7 +62,7 @@ def _squash(text: str) -> str:
     return "".join(_WORD.findall(fold(text)))
 
 
-def _strip_once(title: str, keys: set[str]) -> str:
+def _strip_once(title: str, keys: frozenset[str]) -> str:
     """``title`` without its last part when that part names the site (one of ``keys``)."""
     for match in reversed(list(_SEPARATORS.finditer(title))):
         if _squash(title[match.end() :]) in keys:
@@ -82,7 +82,15 @@ def strip_site_suffix(title: str, names: Iterable[str] = ()) -> str:
     >>> strip_site_suffix("Brexit: what next", ["Brexit"])
     'Brexit: what next'
     """
-    keys = {k for k in (_squash(n) for n in names) if k}
+    return _strip_suffix(title, _site_keys(names))
+
+
+def _site_keys(names: Iterable[str]) -> frozenset[str]:
+    """The keys :func:`_strip_once` compares a title's last part with (one set per page)."""
+    return frozenset(k for k in (_squash(n) for n in names) if k)
+
+
+def _strip_suffix(title: str, keys: frozenset[str]) -> str:
     for _ in range(3):
         stripped = _strip_once(title, keys)
         if stripped == title:
@@ -97,8 +105,12 @@ def clean_title(raw: str | None, names: Iterable[str] = ()) -> str:
     >>> clean_title("Pendler &quot;sparen&quot; - FAZ", ["FAZ"])
     'Pendler "sparen"'
     """
+    return _clean(raw, _site_keys(names))
+
+
+def _clean(raw: str | None, keys: frozenset[str]) -> str:
     text = normalize_space(html.unescape(raw or ""))
-    return strip_site_suffix(text, names) if text else ""
+    return _strip_suffix(text, keys) if text else ""
 
 
 def _shares_words(text: str, others: list[str]) -> bool:
@@ -112,13 +124,13 @@ def _is_kicker(node: etree._Element) -> bool:
     return bool(_KICKER.search(class_id(node)))
 
 
-def _visible_h1(page: Page, others: list[str], names: list[str]) -> tuple[str, bool]:
+def _visible_h1(page: Page, others: list[str], keys: frozenset[str]) -> tuple[str, bool]:
     """The printed headline, without a kicker element inside it ("Verkehrswende"), and
     whether such a kicker was cut off."""
     for tier in selectors.HEADLINE:
         for node in headline_candidates(page, tier):
-            whole = clean_title(text_of(node), names)
-            text = clean_title(text_of(node, skip=_is_kicker).strip(" :|–—-"), names)
+            whole = _clean(text_of(node), keys)
+            text = _clean(text_of(node, skip=_is_kicker).strip(" :|–—-"), keys)
             if len(text) * 2 < len(whole):  # the "kicker" was the longer line: misnamed
                 text = whole
             if _MIN_HEADLINE <= len(text) <= 300 and _shares_words(whole, others):
@@ -129,10 +141,9 @@ def _visible_h1(page: Page, others: list[str], names: list[str]) -> tuple[str, b
 def _suffix_names(titles: list[str]) -> list[str]:
     """Short suffixes one title carries after another: "X | Sport" beside "X" -> "Sport"."""
     found: list[str] = []
-    for text in titles:
-        folded = fold(text)
-        for other in titles:
-            key = fold(other)
+    keys = [fold(t) for t in titles]
+    for text, folded in zip(titles, keys, strict=True):
+        for other, key in zip(titles, keys, strict=True):
             if len(key) >= 10 and folded.startswith(key) and len(folded) > len(key):
                 rest = text[len(other) :]
                 parts = _SUFFIX_PARTS.split(rest)
@@ -186,10 +197,11 @@ def extract_headline(page: Page, site_name: str | None = None) -> str | None:
         return text
     raw = _raw_titles(page)
     names = site_names(page, site_name) + _suffix_names([r for r in raw if r])
-    structured, og, twitter, title = (strip_site_suffix(r, names) for r in raw)
+    keys = _site_keys(names)
+    structured, og, twitter, title = (_strip_suffix(r, keys) for r in raw)
     title = _GENERIC_SUFFIX.sub("", title) if title == raw[3] else title
     others = [t for t in (structured, og, twitter, title) if t]
-    visible, split = _visible_h1(page, others, names)
+    visible, split = _visible_h1(page, others, keys)
     # Not against the <h1>: pages often print a kicker the declared headline keeps
     # apart from the <h1> ("Akkutechnik: Hat ..." beside <h1>"Hat ...").
     structured = _without_kicker(structured, (og, twitter))

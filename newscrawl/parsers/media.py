@@ -160,13 +160,13 @@ def _container(img: etree._Element) -> tuple[etree._Element | None, etree._Eleme
     """The block holding this image's caption and its caption element: its ``<figure>``
     when the caption is in it, else the nearest of its ancestors with a caption that hold
     no other image and little text; the figure (for a credit) when there is no caption."""
-    figure = next((a for a in islice(_ancestors(img), _MAX_DEPTH) if a.tag == "figure"), None)
     for depth, block in enumerate(_ancestors(img)):
         if depth >= _MAX_DEPTH or block.tag in _PAGE_BLOCKS or not _small_block(block):
             break
         caption = _caption_node(block)
         if caption is not None:
             return block, caption
+    figure = next((a for a in islice(_ancestors(img), _MAX_DEPTH) if a.tag == "figure"), None)
     fallback = figure if figure is not None else _text_block(img)
     return fallback, _caption_node(fallback) if fallback is not None else None
 
