@@ -120,6 +120,9 @@ DOWNLOADER_MIDDLEWARES = {
     # inflates a gzip body once, before HttpCompressionMiddleware (590) would: a stream
     # cut before its trailer is a fetch_error, not half an article
     "newscrawl.middlewares.GzipMiddleware": 595,
+    # Scrapy's, without decoding every page to find a refresh it does not have
+    "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
+    "newscrawl.middlewares.MetaRefreshMiddleware": 580,
 }
 SPIDER_MIDDLEWARES = {
     # a callback error costs one page: recorded as a parse_error reject

@@ -20,6 +20,7 @@ from newscrawl.items import Article
 from newscrawl.middlewares import (
     GzipMiddleware,
     HostGuardMiddleware,
+    MetaRefreshMiddleware,
     OffsiteRequest,
     ParseErrorMiddleware,
     RetryAfterMiddleware,
@@ -183,6 +184,45 @@ def test_other_answers_pass_untouched(method, encoding, body):
 def test_gzip_middleware_follows_compression_enabled():
     with pytest.raises(NotConfigured):
         _gzip_middleware(COMPRESSION_ENABLED=False)
+
+
+# --- meta refresh -----------------------------------------------------------------------
+
+REFRESH = b'<meta http-equiv="Refresh" content="0; url=https://news.example/b">'
+
+
+def _refresh(body, encoding="utf-8"):
+    middleware = build_from_crawler(MetaRefreshMiddleware, _crawler())
+    request = Request("https://news.example/a")
+    response = HtmlResponse(request.url, body=body, encoding=encoding, request=request)
+    return middleware.process_response(request, response), response
+
+
+@pytest.mark.parametrize(
+    ("body", "encoding"),
+    [
+        (b"<html><head>" + REFRESH + b"</head><body>x</body></html>", "utf-8"),
+        (("<html><head>" + REFRESH.decode() + "</head></html>").encode("utf-16-le"), "utf-16-le"),
+        (b"<html><head><title>" + "ş".encode() * 3000 + b"</title>" + REFRESH, "utf-8"),
+    ],
+)
+def test_meta_refresh_is_followed(body, encoding):
+    out, _ = _refresh(body, encoding)
+    assert isinstance(out, Request)
+    assert out.url == "https://news.example/b"
+
+
+@pytest.mark.parametrize(
+    "body",
+    [
+        b"<html><head><title>x</title></head><body>" + b"<p>words</p>" * 5000 + b"</body></html>",
+        # Scrapy reads the first 4,096 characters only: a refresh after them is ignored
+        b"<html><head><script>" + b"x" * 20000 + b"</script>" + REFRESH + b"</head></html>",
+    ],
+)
+def test_pages_without_a_meta_refresh_pass_untouched(body):
+    out, response = _refresh(body)
+    assert out is response
 
 
 # --- run report -------------------------------------------------------------------------
