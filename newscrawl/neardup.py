@@ -150,12 +150,13 @@ class MinHasher:
     def signature(self, hashes: NDArray[np.uint64]) -> NDArray[np.uint32]:
         """The MinHash signature of a non-empty set of 64-bit shingle hashes.
 
-        Permutation ``i`` is multiply-shift hashing ``(a_i * x + b_i) mod 2**64 >> 32``.
+        Permutation ``i`` is multiply-shift hashing ``(a_i * x + b_i) mod 2**64 >> 32``;
+        the shift is taken after the minimum (it keeps order, so the minimum is the same)
+        and on ``num_perm`` values instead of ``num_perm * n``.
         """
         values = self._mul[:, None] * hashes[None, :]
         values += self._add[:, None]  # in place: one (num_perm, n) array, not three
-        values >>= np.uint64(32)
-        minima: NDArray[np.uint32] = values.min(axis=1).astype(np.uint32)
+        minima: NDArray[np.uint32] = (values.min(axis=1) >> np.uint64(32)).astype(np.uint32)
         return minima
 
     def signatures(self, hashes: NDArray[np.uint64]) -> NDArray[np.uint32]:
@@ -163,8 +164,8 @@ class MinHasher:
         repeating one of its hashes); returns ``(n, num_perm)``. Memory stays ``O(n * k)``."""
         out = np.empty((hashes.shape[0], self.num_perm), dtype=np.uint32)
         for perm in range(self.num_perm):
-            values = (hashes * self._mul[perm] + self._add[perm]) >> np.uint64(32)
-            out[:, perm] = values.min(axis=1)
+            values = hashes * self._mul[perm] + self._add[perm]
+            out[:, perm] = values.min(axis=1) >> np.uint64(32)  # (see signature)
         return out
 
     def band_keys(self, signatures: NDArray[np.uint32]) -> NDArray[np.uint64]:
