@@ -36,10 +36,11 @@ import sys
 import time
 from dataclasses import dataclass
 from datetime import UTC, datetime, timedelta
+from types import MappingProxyType
 from typing import TYPE_CHECKING
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Iterator, Sequence
+    from collections.abc import Iterable, Iterator, Mapping, Sequence
 
 SITE_NAME = "The Bench Gazette"
 SITEMAP_SIZE = 1000
@@ -170,6 +171,56 @@ def article_spec(index: int, seed: int) -> ArticleSpec:
 
 
 # --- page furniture shared by every page (what real templates inline) -------------------------
+# Real article pages spend most of their bytes on markup rather than text (see the module
+# docstring for the fundus figures): class lists of a CSS framework on most elements, data-*
+# tracking attributes (often JSON), srcset/sizes, aria-*/role, inline SVG path data, a dozen
+# head links and inline scripts. The furniture below carries the same, in the same amounts.
+
+CDN = "https://cdn.gazette.example"
+
+#: Utility classes of a CSS-framework template; each component's class list draws some of them.
+#: None holds a word the parser reads as boilerplate, body, standfirst or headline markup.
+_UTILITIES = (
+    "flex", "grid", "block", "inline-flex", "relative", "absolute", "w-full", "h-full",
+    "items-center", "items-start", "justify-between", "justify-center", "gap-1", "gap-2",
+    "gap-4", "gap-x-6", "px-2", "px-4", "py-1", "py-2", "py-3", "pt-4", "pb-6", "mt-2",
+    "mb-4", "mx-auto", "max-w-screen-xl", "max-w-3xl", "fs-xs", "fs-sm", "fs-base",
+    "fs-lg", "md:fs-xl", "lg:fs-2xl", "font-medium", "font-semibold", "font-bold",
+    "leading-snug", "leading-relaxed", "ls-tight", "uppercase", "truncate",
+    "line-clamp-2", "line-clamp-3", "fg-neutral-600", "fg-neutral-900",
+    "dark:fg-neutral-100", "bg-white", "dark:bg-neutral-900", "border-b",
+    "border-neutral-200", "rounded-md", "rounded-full", "shadow-sm", "hover:underline",
+    "hover:fg-brand-700", "focus-visible:outline-2", "focus-visible:outline-offset-2",
+    "transition-colors", "duration-150", "ease-out", "shrink-0", "overflow-clip",
+    "object-cover", "aspect-wide", "sm:grid-cols-2", "md:grid-cols-3", "lg:grid-cols-4",
+    "md:px-6", "lg:px-8", "space-y-4", "whitespace-nowrap", "z-10", "opacity-90",
+)  # fmt: skip
+#: The template's components; each gets ``c-<name>`` plus utility classes (see ``CLS``).
+_COMPONENTS = (
+    "topbar", "topbar-link", "header", "logo", "menu", "menu-item", "menu-link", "submenu",
+    "submenu-item", "submenu-link", "search", "ticker", "ticker-item", "ticker-link", "crumbs",
+    "crumb-link", "layout", "story", "story-h1", "story-dek", "story-meta", "person",
+    "share-list", "share-item", "share-link", "figure", "image", "body", "para", "subhead",
+    "slot", "more-link", "box", "box-item", "box-link", "topic-item", "topic-link", "bio",
+    "thread", "thread-item", "thread-copy", "btn", "cards", "card", "card-media",
+    "card-main", "card-h", "card-link", "card-copy", "rail", "chart", "chart-item",
+    "chart-link", "signup-box", "field", "foot", "foot-col", "foot-h", "foot-item",
+    "foot-link", "follow-link", "icon", "dialog",
+)  # fmt: skip
+
+
+def _class_lists() -> Mapping[str, str]:
+    rng = random.Random("classes")
+    return MappingProxyType(
+        {
+            name: " ".join([f"c-{name}", *rng.sample(_UTILITIES, rng.randint(2, 6))])
+            for name in _COMPONENTS
+        }
+    )
+
+
+#: The class list of each component (read-only).
+CLS = _class_lists()
 
 
 def _site_css() -> str:
@@ -188,29 +239,49 @@ def _site_css() -> str:
 
 _CSS_PROPS = ("margin", "padding", "margin-top", "padding-left", "gap", "border-width", "top")
 
-
-def _icon_sprite() -> str:
-    """An inline SVG sprite of 30 icons (hidden; the page uses them with <use>)."""
-    rng = random.Random("icons")
-    symbols = []
-    for name in ICONS:
-        points = " ".join(f"L{rng.randint(0, 24)} {rng.randint(0, 24)}" for _ in range(24))
-        symbols.append(
-            f'<symbol id="icon-{name}" viewBox="0 0 24 24"><path d="M12 2 {points}Z"/></symbol>'
-        )
-    return (
-        '<svg xmlns="http://www.w3.org/2000/svg" style="display:none">'
-        + "".join(symbols)
-        + "</svg>"
-    )
-
-
 ICONS = (
     "search", "menu", "close", "user", "facebook", "x", "linkedin", "email", "whatsapp",
     "print", "comment", "clock", "camera", "play", "arrow-left", "arrow-right", "chevron",
     "bell", "bookmark", "share", "sun", "cloud", "rain", "app-store", "play-store", "rss",
     "youtube", "instagram", "tiktok", "podcast",
 )  # fmt: skip
+
+
+def _path_data(rng: random.Random, curves: int) -> str:
+    """Path data as icon exporters write it: absolute cubic curves, two decimals."""
+
+    def point() -> str:
+        return f"{rng.uniform(0, 24):.2f} {rng.uniform(0, 24):.2f}"
+
+    return f"M{point()}" + "".join(f"C{point()} {point()} {point()}" for _ in range(curves)) + "Z"
+
+
+def _icon_sprite() -> str:
+    """An inline SVG sprite of 15 icons, hidden (left over from an older template; fundus pages
+    hold a median of 60 elements inside <svg>)."""
+    rng = random.Random("icons")
+    symbols = "".join(
+        f'<symbol id="icon-{name}" viewBox="0 0 24 24"><path d="{_path_data(rng, 10)}"/></symbol>'
+        for name in ICONS[:15]
+    )
+    return (
+        '<svg xmlns="http://www.w3.org/2000/svg" aria-hidden="true" focusable="false" '
+        f'style="position:absolute;width:0;height:0;overflow:hidden">{symbols}</svg>'
+    )
+
+
+def _inline_icons() -> Mapping[str, str]:
+    """Each icon as the inline <svg> most templates print where it is used."""
+    rng = random.Random("inline-icons")
+    return MappingProxyType(
+        {
+            name: f'<svg class="icon icon--{name} {CLS["icon"]}" xmlns="http://www.w3.org/2000/svg" '
+            'width="24" height="24" viewBox="0 0 24 24" fill="none" aria-hidden="true" '
+            f'focusable="false"><path fill="currentColor" fill-rule="evenodd" '
+            f'd="{_path_data(rng, 16)}"></path></svg>'
+            for name in ICONS
+        }
+    )
 
 
 def _vendor_script() -> str:
@@ -226,9 +297,88 @@ def _vendor_script() -> str:
     return "(function(w,d){" + "".join(parts) + "})(window,document);"
 
 
+def _small_scripts() -> str:
+    """The small inline scripts of a page's head: tag manager, consent, ads, metrics, lazy
+    loading (fundus median: 28 script elements a page, a few hundred bytes to a few KB each)."""
+    rng = random.Random("snippets")
+    out = []
+    for name in ("gtm", "consent", "ads", "prebid", "metrics", "lazy", "paywall", "abtest",
+                 "player", "push", "fonts", "darkmode"):  # fmt: skip
+        body = "".join(
+            f"{name}.{rng.choice(WORDS)}{n}=function(e){{return e&&e.{rng.choice(WORDS)}"
+            f"?{rng.randint(0, 9999)}:null}};"
+            for n in range(rng.randint(14, 40))
+        )
+        out.append(f'<script id="js-{name}">window.{name}=window.{name}||{{}};{body}</script>')
+        out.append(
+            f'<script async src="{CDN}/js/{name}.{rng.randrange(16**10):010x}.min.js" '
+            f'data-category="{rng.choice(("necessary", "analytics", "marketing"))}"></script>'
+        )
+    return "".join(out)
+
+
+def _consent_config() -> str:
+    """The consent manager's configuration: JSON in a script (fundus median 4 KB of JSON)."""
+    rng = random.Random("consent")
+    vendors = [
+        {
+            "id": n,
+            "name": f"{rng.choice(WORDS).title()} {rng.choice(('Media', 'Ads', 'Analytics'))}",
+            "purposes": rng.sample(range(1, 11), 4),
+            "legIntPurposes": rng.sample(range(1, 11), 2),
+            "cookieMaxAgeSeconds": rng.choice((86400, 2592000, 31536000)),
+            "policyUrl": f"https://vendor{n}.example/privacy",
+        }
+        for n in range(32)
+    ]
+    config = {"version": 3, "gdprApplies": True, "vendors": vendors}
+    return f'<script type="application/json" id="consent-config">{json.dumps(config)}</script>'
+
+
+def _head_assets() -> str:
+    """Meta, link and script elements every page's head carries (fundus median: 34 meta,
+    24 link and 28 script elements)."""
+    metas = "".join(
+        f'<meta {attr}="{name}" content="{value}">'
+        for attr, name, value in (
+            ("name", "robots", "index, follow, max-image-preview:large, max-snippet:-1"),
+            ("name", "referrer", "strict-origin-when-cross-origin"),
+            ("name", "theme-color", "#0b3d91"),
+            ("name", "format-detection", "telephone=no"),
+            ("name", "msapplication-TileColor", "#0b3d91"),
+            ("name", "apple-mobile-web-app-capable", "yes"),
+            ("name", "twitter:card", "summary_large_image"),
+            ("name", "twitter:site", "@benchgazette"),
+            ("property", "fb:app_id", "100000000000001"),
+            ("property", "fb:pages", "200000000000002"),
+            ("name", "google-site-verification", "Xq3b1Yk9aZcV0pLmN4sT7uW2eR5oH8gJ6fD1cB3nM0"),
+            ("name", "apple-itunes-app", "app-id=1000000001, app-argument=gazette://home"),
+            ("http-equiv", "x-dns-prefetch-control", "on"),
+        )
+    )
+    links = "".join(f'<link rel="{rel}" href="{CDN}{href}"{extra}>' for rel, href, extra in (
+        ("preconnect", "", " crossorigin"),
+        ("dns-prefetch", "", ""),
+        ("preload", "/fonts/serif-text.3f9a1c.woff2", ' as="font" type="font/woff2" crossorigin'),
+        ("preload", "/fonts/sans-ui.77b2e0.woff2", ' as="font" type="font/woff2" crossorigin'),
+        ("preload", "/js/app.5c1d0e9b.min.js", ' as="script"'),
+        ("stylesheet", "/css/app.9e8f7a6b.min.css", ' media="all"'),
+        ("stylesheet", "/css/print.1a2b3c4d.css", ' media="print"'),
+        ("icon", "/favicon-32.png", ' type="image/png" sizes="32x32"'),
+        ("icon", "/favicon-16.png", ' type="image/png" sizes="16x16"'),
+        ("icon", "/favicon.svg", ' type="image/svg+xml"'),
+        ("apple-touch-icon", "/apple-touch-icon-180.png", ' sizes="180x180"'),
+        ("mask-icon", "/safari-pinned-tab.svg", ' color="#0b3d91"'),
+        ("manifest", "/site.webmanifest", ""),
+    ))  # fmt: skip
+    return metas + links + _small_scripts() + _consent_config()
+
+
 SITE_CSS = _site_css()
 ICON_SPRITE = _icon_sprite()
+ICON_SVG = _inline_icons()
 VENDOR_SCRIPT = _vendor_script()
+HEAD_ASSETS = _head_assets()
 
 
 # --- article page ----------------------------------------------------------------------------
@@ -244,6 +394,7 @@ def _head(spec: ArticleSpec, base: str) -> str:
         f'<link rel="canonical" href="{url}">',
         f'<link rel="preload" as="font" href="{base}/static/serif.woff2" crossorigin>',
         f'<link rel="alternate" type="application/rss+xml" href="{base}/feed.xml">',
+        HEAD_ASSETS,
         f"<style>{SITE_CSS}</style>",
     ]
     if spec.opengraph:
@@ -298,72 +449,217 @@ def _state_script(spec: ArticleSpec, others: list[ArticleSpec]) -> str:
 
 
 def _icon(name: str) -> str:
-    return f'<svg class="icon" aria-hidden="true"><use href="#icon-{name}"></use></svg>'
+    return ICON_SVG[name]
+
+
+def _track(module: str, position: int, target: ArticleSpec) -> str:
+    """A click-tracking attribute as analytics templates print it: JSON in single quotes."""
+    return (
+        f'data-track=\'{{"event":"select_content","module":"{module}","position":'
+        f'{position},"contentId":"a{target.index}","section":"{target.section.lower()}",'
+        f'"contentType":"article","publishedAt":"{target.published:%Y-%m-%dT%H:%M}",'
+        f'"variant":"default","premium":false,"list":"{module}-{position // 5}"}}\''
+    )
+
+
+def _srcset(stem: str, widths: tuple[int, ...]) -> str:
+    """``srcset`` and ``sizes`` of a responsive image (fundus: about 230 bytes a srcset)."""
+    candidates = ", ".join(f"{CDN}/img/{stem}/w_{w},q_75,f_auto.jpg {w}w" for w in widths)
+    return (
+        f'srcset="{candidates}" sizes="(min-width: 1024px) 720px, (min-width: 640px) 80vw, '
+        '100vw" decoding="async"'
+    )
 
 
 def _top_bar(spec: ArticleSpec, base: str) -> str:
     day = spec.published.strftime("%A, %d %B %Y")
+    link = f'class="{CLS["topbar-link"]}"'
     return (
-        f'<div class="top-bar"><span class="today">{day}</span>'
-        f'<span class="weather">{_icon("sun")} 21&deg;C</span>'
-        f'<a href="{base}/newsletters/">Newsletters</a><a href="{base}/subscribe/">Subscribe</a>'
-        f'<a class="login" href="{base}/login/">{_icon("user")} Sign in</a></div>'
+        f'<div class="top-bar {CLS["topbar"]}" data-component="top-bar">'
+        f'<a class="skip-link" href="#main">Skip to content</a><span class="today">{day}</span>'
+        f'<span class="weather" title="Weather today">{_icon("sun")} 21&deg;C</span>'
+        f'<a {link} href="{base}/newsletters/" data-link-name="topbar:newsletters">Newsletters</a>'
+        f'<a {link} href="{base}/subscribe/" data-link-name="topbar:subscribe">Subscribe</a>'
+        f'<a class="login {CLS["topbar-link"]}" href="{base}/login/" aria-label="Sign in to your '
+        f'account" data-link-name="topbar:sign-in">{_icon("user")} Sign in</a></div>'
+    )
+
+
+def _nav_track(section: str, topic: str, position: int) -> str:
+    """The click-tracking attribute of a menu link (JSON in single quotes)."""
+    return (
+        f'data-track=\'{{"event":"navigation","area":"header","menu":"main","level":2,'
+        f'"label":"{section}/{topic}","position":{position}}}\''
+    )
+
+
+def _menu_item(section: str, index: int, base: str) -> str:
+    """One mega-menu entry: the section link, a toggle and twelve topic links."""
+    key = section.lower()
+    topics = "".join(
+        f'<li class="{CLS["submenu-item"]}"><a class="{CLS["submenu-link"]}" '
+        f'href="{base}/{key}/{w}/" data-nav-id="{key}-{w}" {_nav_track(key, w, n)}>'
+        f"{w.title()}</a></li>"
+        for n, w in enumerate(WORDS[100 + index * 12 : 112 + index * 12])
+    )
+    return (
+        f'<li class="menu-item {CLS["menu-item"]}" data-section="{key}">'
+        f'<a class="{CLS["menu-link"]}" href="{base}/{key}/" data-nav-level="1" '
+        f'data-nav-id="{key}">{section}</a><button class="{CLS["btn"]}" aria-expanded="false" '
+        f'aria-controls="submenu-{key}" aria-label="Open {section} menu"></button>'
+        f'<ul class="sub-menu {CLS["submenu"]}" id="submenu-{key}" role="list">{topics}</ul></li>'
     )
 
 
 def _nav(base: str) -> str:
     """Header: logo, a mega-menu (each section with twelve topic links) and search."""
-    links = "".join(
-        f'<li class="menu-item"><a href="{base}/{s.lower()}/">{s}</a><ul class="sub-menu">'
-        + "".join(
-            f'<li><a href="{base}/{s.lower()}/{w}/">{w.title()}</a></li>'
-            for w in WORDS[100 + i * 12 : 112 + i * 12]
-        )
-        + "</ul></li>"
-        for i, s in enumerate(SECTIONS)
-    )
+    links = "".join(_menu_item(s, i, base) for i, s in enumerate(SECTIONS))
     return (
-        '<header class="site-header"><a class="logo" href="/">'
-        f'<img src="{base}/static/logo.svg" alt="{SITE_NAME}"></a>'
-        f'<button class="menu-toggle">{_icon("menu")}</button>'
-        f'<nav class="main-nav"><ul>{links}</ul></nav>'
-        '<form class="search" action="/search"><input name="q" placeholder="Search">'
-        f"<button>{_icon('search')}</button></form></header>"
+        f'<header class="site-header {CLS["header"]}" data-component="header">'
+        f'<a class="logo {CLS["logo"]}" href="/" aria-label="{SITE_NAME} home">'
+        f'<img src="{base}/static/logo.svg" alt="{SITE_NAME}" width="220" height="40"></a>'
+        f'<button class="menu-toggle {CLS["btn"]}" aria-label="Menu" aria-expanded="false" '
+        f'aria-controls="main-menu">{_icon("menu")}</button>'
+        f'<nav class="main-nav {CLS["menu"]}" id="main-menu" aria-label="Sections">'
+        f'<ul role="menubar">{links}</ul></nav>'
+        f'<form class="search {CLS["search"]}" action="/search" role="search">'
+        f'<input name="q" placeholder="Search" aria-label="Search" class="{CLS["field"]}">'
+        f'<button class="{CLS["btn"]}" aria-label="Search">{_icon("search")}</button>'
+        "</form></header>"
     )
 
 
 def _ticker(others: list[ArticleSpec], base: str) -> str:
     items = "".join(
-        f'<li><span class="time">{o.published:%H:%M}</span><a href="{base}{o.path}">'
+        f'<li class="{CLS["ticker-item"]}"><span class="time">{o.published:%H:%M}</span>'
+        f'<a class="{CLS["ticker-link"]}" href="{base}{o.path}" {_track("ticker", n, o)}>'
         f"{o.headline}</a></li>"
-        for o in others[:20]
+        for n, o in enumerate(others[:20])
     )
-    return f'<div class="ticker"><strong>Latest</strong><ul>{items}</ul></div>'
+    return (
+        f'<div class="ticker {CLS["ticker"]}" data-component="ticker" aria-live="off">'
+        f"<strong>Latest</strong><ul>{items}</ul></div>"
+    )
+
+
+#: What the consent panel lists, each with its switch (consent managers render the panel in the
+#: page, hidden until opened).
+CONSENT_PURPOSES = (
+    (
+        "Storage on your device",
+        (
+            "Cookies and similar identifiers may be stored on and read "
+            "from your device so that the site remembers your choices and keeps you signed in."
+        ),
+    ),
+    (
+        "Basic advertising",
+        (
+            "Advertising may be chosen from the page you read, the rough area "
+            "you are in and the device you use, without building a profile of you."
+        ),
+    ),
+    (
+        "Advertising profiles",
+        (
+            "What you read on this site and on partner sites may be combined "
+            "into a profile that is used to choose advertising that suits your interests."
+        ),
+    ),
+    (
+        "Personalised content",
+        (
+            "Stories, videos and newsletters may be chosen from what you "
+            "have read before, so that the front page shows more of what you follow."
+        ),
+    ),
+    (
+        "Measuring advertising",
+        (
+            "We and our partners count how often advertisements are shown "
+            "and clicked, to pay for them and to report to advertisers."
+        ),
+    ),
+    (
+        "Measuring content",
+        (
+            "We count which articles are read, how far and on which devices, "
+            "to decide what to cover and how to present it."
+        ),
+    ),
+    (
+        "Audience research",
+        (
+            "Anonymous statistics about our readers are combined with market "
+            "research to describe our audience to advertisers."
+        ),
+    ),
+    (
+        "Improving our services",
+        (
+            "Errors and loading times are recorded so that our developers "
+            "can find problems and make the site faster."
+        ),
+    ),
+)
+
+
+def _consent_panel() -> str:
+    items = "".join(
+        f'<li class="{CLS["field"]}" data-purpose="{n}"><strong>{title}</strong><p>{text}</p></li>'
+        for n, (title, text) in enumerate(CONSENT_PURPOSES, 1)
+    )
+    return f'<div class="consent-panel" id="consent-panel" hidden><ul>{items}</ul></div>'
 
 
 def _cookie_banner() -> str:
+    buttons = "".join(
+        f'<button class="{CLS["btn"]}" data-consent-action="{action}">{label}</button>'
+        for action, label in (("accept", "Accept all"), ("reject", "Reject all"),
+                              ("settings", "Settings"))
+    )  # fmt: skip
     return (
-        '<div class="cookie-banner" role="dialog"><p>We use cookies to improve your experience '
-        'and to show you personalised advertising. <a href="/privacy">Learn more</a></p>'
-        "<button>Accept all</button><button>Reject all</button><button>Settings</button></div>"
+        f'<div class="cookie-banner {CLS["dialog"]}" role="dialog" aria-modal="true" '
+        'aria-labelledby="cookie-title" data-nosnippet>'
+        '<h2 id="cookie-title">Your privacy</h2><p>We use cookies to improve your experience '
+        "and to show you personalised advertising. We and our 32 partners store and access "
+        "information on your device, such as cookies and unique identifiers, to measure how the "
+        "site is used and to select and measure advertising. You can change your choices at any "
+        'time under Privacy settings at the bottom of every page. <a href="/privacy">Learn more'
+        f"</a></p>{buttons}{_consent_panel()}</div>"
     )
 
 
 def _byline(spec: ArticleSpec) -> str:
-    names = " and ".join(f'<a rel="author" href="/authors/{n.lower().replace(" ", "-")}">{n}</a>'
-                         for n in spec.authors)  # fmt: skip
+    names = " and ".join(
+        f'<a rel="author" class="{CLS["person"]}" data-link-name="byline" '
+        f'href="/authors/{n.lower().replace(" ", "-")}">{n}</a>'
+        for n in spec.authors
+    )
     printed = spec.published.strftime("%d %B %Y, %H:%M GMT")
     if spec.printed_only_date:
         when = f'<span class="date">{spec.published.strftime("%B %d, %Y %I:%M %p")}</span>'
     else:
         when = f'<time datetime="{spec.published.isoformat()}">{printed}</time>'
-    return f'<div class="byline">By {names}</div><div class="meta">{_icon("clock")} {when}</div>'
+    return (
+        f'<div class="byline">By {names}</div>'
+        f'<div class="meta {CLS["story-meta"]}">{_icon("clock")} {when}</div>'
+    )
 
 
 def _figure(spec: ArticleSpec, base: str) -> str:
+    stem = f"{spec.index}-lead"
+    sources = "".join(
+        f'<source type="image/{kind}" srcset="'
+        + ", ".join(f"{CDN}/img/{stem}/w_{w},q_70,f_{kind}.{kind} {w}w" for w in (480, 960, 1440))
+        + '" sizes="(min-width: 1024px) 720px, 100vw">'
+        for kind in ("avif", "webp")
+    )
     return (
-        f'<figure class="lead"><img src="{base}/img/{spec.index}-lead.jpg" width="1200" '
-        f'height="675" alt="{html.escape(spec.caption[:60])}">'
+        f'<figure class="lead {CLS["figure"]}" data-component="lead-image"><picture>{sources}'
+        f'<img class="{CLS["image"]}" src="{base}/img/{stem}.jpg" width="1200" height="675" '
+        f'alt="{html.escape(spec.caption[:60])}" fetchpriority="high" '
+        f"{_srcset(stem, (320, 480, 720, 960, 1200))}></picture>"
         f"<figcaption>{html.escape(spec.caption)} "
         f'<span class="credit">Photo: {spec.credit}</span></figcaption></figure>'
     )
@@ -371,47 +667,76 @@ def _figure(spec: ArticleSpec, base: str) -> str:
 
 def _related_box(others: list[ArticleSpec], base: str) -> str:
     """The "Related" box templates drop between paragraphs (not article text)."""
-    items = "".join(f'<li><a href="{base}{o.path}">{o.headline}</a></li>' for o in others[:3])
-    return f'<aside class="related-box"><h3>Related</h3><ul>{items}</ul></aside>'
+    items = "".join(
+        f'<li class="{CLS["box-item"]}"><a class="{CLS["box-link"]}" href="{base}{o.path}" '
+        f"{_track('related-inline', n, o)}>{o.headline}</a></li>"
+        for n, o in enumerate(others[:3])
+    )
+    return (
+        f'<aside class="related-box {CLS["box"]}" data-component="related" '
+        f'aria-labelledby="related-title"><h3 id="related-title">Related</h3><ul>{items}</ul>'
+        "</aside>"
+    )
+
+
+def _ad_slot(name: str, sizes: str) -> str:
+    """An ad container with its configuration in data attributes, as ad servers want them."""
+    config = (
+        f'{{"slot":"/2100/gazette/article/{name}","sizes":{sizes},"lazy":true,'
+        '"targeting":{"pos":"' + name + '","tmpl":"article","env":"prod"},"refresh":30}'
+    )
+    return (
+        f'<div class="ad-slot" data-slot="{name}" id="ad-{name}" data-ad-config=\'{config}\' '
+        f'style="min-height:280px;contain:layout" aria-hidden="true">'
+        "<span>Advertisement</span></div>"
+    )
 
 
 def _body(
     spec: ArticleSpec, related: ArticleSpec | None, others: list[ArticleSpec], base: str
 ) -> str:
     out: list[str] = []
+    para, subhead = CLS["para"], CLS["subhead"]
     for i, text in enumerate(spec.paragraphs):
         if i in spec.subheads:
-            out.append(f"<h2>{spec.subheads[i]}</h2>")
-        out.append(f"<p>{text}</p>")
+            out.append(f'<h2 class="{subhead}">{spec.subheads[i]}</h2>')
+        out.append(f'<p class="{para}">{text}</p>')
         if i == 2:
-            out.append('<div class="ad-slot" data-slot="mid"><span>Advertisement</span></div>')
+            out.append(_ad_slot("mid", "[[300,250],[336,280],[728,90]]"))
         if i == 4 and related is not None:
             out.append(
-                f'<p><strong>Read more:</strong> <a href="{base}{related.path}">'
+                f'<p class="{para}"><strong>Read more:</strong> <a class="{CLS["more-link"]}" '
+                f'href="{base}{related.path}" {_track("read-more", 0, related)}>'
                 f"{related.headline}</a></p>"
             )
         if i == 6:
             out.append(_related_box(others, base))
-    return '<div class="article-body">' + "".join(out) + "</div>"
+    return f'<div class="article-body {CLS["body"]}" data-component="body">{"".join(out)}</div>'
 
 
 def _share(spec: ArticleSpec, base: str) -> str:
     url = base + spec.path
     share = "".join(
-        f'<li><a class="share-{n}" href="https://share.example/{n}?u={url}">{_icon(n)}</a></li>'
+        f'<li class="{CLS["share-item"]}"><a class="share-{n} {CLS["share-link"]}" '
+        f'href="https://share.example/{n}?u={url}" target="_blank" rel="noopener noreferrer" '
+        f'aria-label="Share on {n}" data-share-network="{n}">{_icon(n)}</a></li>'
         for n in ("facebook", "x", "linkedin", "whatsapp", "email", "print")
     )
-    return f'<ul class="share-tools">{share}</ul>'
+    return f'<ul class="share-tools {CLS["share-list"]}" data-component="share">{share}</ul>'
 
 
 def _tags_and_bio(spec: ArticleSpec, base: str) -> str:
     tags = "".join(
-        f'<li><a href="{base}/topics/{w}/">{w.title()}</a></li>' for w in spec.slug.split("-")[:5]
+        f'<li class="{CLS["topic-item"]}"><a class="{CLS["topic-link"]}" '
+        f'href="{base}/topics/{w}/" data-link-name="keyword:{w}">{w.title()}</a></li>'
+        for w in spec.slug.split("-")[:5]
     )
     author = spec.authors[0]
+    portrait = f"authors/{spec.index % 40}"
     return (
         f'<div class="topics"><span>Topics</span><ul>{tags}</ul></div>'
-        f'<div class="author-bio"><img src="{base}/img/authors/{spec.index % 40}.jpg" alt="">'
+        f'<div class="author-bio {CLS["bio"]}"><img src="{base}/img/{portrait}.jpg" alt="" '
+        f'width="96" height="96" loading="lazy" {_srcset(portrait, (96, 192))}>'
         f"<p><strong>{author}</strong> is a correspondent covering {spec.section.lower()}.</p>"
         f'<a href="{base}/authors/{author.lower().replace(" ", "-")}">More from {author}</a></div>'
     )
@@ -419,59 +744,138 @@ def _tags_and_bio(spec: ArticleSpec, base: str) -> str:
 
 def _comments(spec: ArticleSpec, seed: int) -> str:
     rng = random.Random(f"{seed}:comments:{spec.index}")
+    button = f'class="{CLS["btn"]}"'
     items = "".join(
-        f'<li class="comment"><div class="comment-meta"><span class="user">'
+        f'<li class="comment {CLS["thread-item"]}" data-comment-id="c{spec.index}-{n}">'
+        f'<div class="comment-meta"><span class="user">'
         f"{rng.choice(FIRST_NAMES).lower()}{rng.randint(1, 99)}</span> "
         f'<span class="ago">{rng.randint(1, 23)} hours ago</span></div>'
-        f"<p>{_sentence(rng)}</p><button>Reply</button><button>Like</button></li>"
-        for _ in range(rng.randint(0, 8))
+        f'<p class="{CLS["thread-copy"]}">{_sentence(rng)}</p>'
+        f'<button {button} data-action="reply">Reply</button>'
+        f'<button {button} data-action="like" aria-pressed="false">Like</button></li>'
+        for n in range(rng.randint(0, 8))
     )
-    return f'<section class="comments"><h2>Comments</h2><ol>{items}</ol></section>'
+    return (
+        f'<section class="comments {CLS["thread"]}" id="comments" data-component="comments">'
+        f"<h2>Comments</h2><ol>{items}</ol></section>"
+    )
 
 
 def _newsletter() -> str:
     return (
-        '<div class="newsletter"><h3>Get the morning briefing</h3>'
+        f'<div class="newsletter {CLS["signup-box"]}" data-component="newsletter-signup">'
+        "<h3>Get the morning briefing</h3>"
         "<p>Sign up for our newsletter and never miss a story.</p>"
-        '<form><input type="email" placeholder="Email"><button>Subscribe</button></form></div>'
+        '<form data-form="newsletter" data-list-id="morning-briefing" novalidate>'
+        '<input type="hidden" name="list" value="morning-briefing">'
+        '<input type="hidden" name="source" value="article-rail">'
+        f'<input type="email" placeholder="Email" aria-label="Email address" autocomplete="email" '
+        f'required class="{CLS["field"]}"><button class="{CLS["btn"]}">Subscribe</button>'
+        "</form></div>"
     )
 
 
 def _most_read(others: list[ArticleSpec], base: str) -> str:
-    items = "".join(f'<li><a href="{base}{o.path}">{o.headline}</a></li>' for o in others[:10])
-    return f'<aside class="most-read"><h2>Most read</h2><ol>{items}</ol></aside>'
+    items = "".join(
+        f'<li class="{CLS["chart-item"]}"><a class="{CLS["chart-link"]}" href="{base}{o.path}" '
+        f"{_track('most-read', n, o)}>{o.headline}</a></li>"
+        for n, o in enumerate(others[:10])
+    )
+    return (
+        f'<aside class="most-read {CLS["chart"]}" data-component="most-read">'
+        f"<h2>Most read</h2><ol>{items}</ol></aside>"
+    )
+
+
+def _card(position: int, other: ArticleSpec, base: str) -> str:
+    """One teaser card: image, kicker, headline, summary, each in the template's wrappers."""
+    href = f'href="{base}{other.path}" {_track("more-from", position, other)}'
+    stem = f"{other.index}-thumb"
+    props = (
+        f'{{"id":"a{other.index}","section":"{other.section.lower()}","layout":"card-m",'
+        f'"image":{{"src":"{CDN}/img/{stem}/w_640.jpg","ratio":"16:9","focal":[0.5,0.4]}},'
+        f'"badges":[],"showKicker":true,"showSummary":true,"lazy":true,"position":{position}}}'
+    )
+    return (
+        f'<div class="card {CLS["card"]}" data-content-id="a{other.index}" '
+        f"data-props='{props}' style=\"--card-accent:#{other.index * 2654435761 % 16**6:06x}\">"
+        f'<div class="{CLS["card-media"]}" style="aspect-ratio:16/9">'
+        f'<a {href} tabindex="-1" aria-hidden="true">'
+        f'<img class="{CLS["image"]}" src="{base}/img/{stem}.jpg" alt="" loading="lazy" '
+        f'width="320" height="180" {_srcset(stem, (160, 240, 320, 480, 640, 960))}></a></div>'
+        f'<div class="{CLS["card-main"]}"><span class="kicker">{other.section}</span>'
+        f'<h3 class="{CLS["card-h"]}"><a class="{CLS["card-link"]}" {href}>{other.headline}'
+        f'</a></h3><p class="{CLS["card-copy"]}">{other.standfirst}</p>'
+        f'<div class="card-author {CLS["card-copy"]}">By {" and ".join(other.authors)}</div>'
+        "</div></div>"
+    )
 
 
 def _teasers(spec: ArticleSpec, others: list[ArticleSpec], base: str) -> str:
-    """The "More from <section>" cards under the article: image, kicker, headline, summary."""
-    cards = "".join(
-        f'<div class="card"><a href="{base}{o.path}"><img src="{base}/img/{o.index}-thumb.jpg" '
-        f'alt="" loading="lazy" width="320" height="180"></a><span class="kicker">{o.section}'
-        f'</span><h3><a href="{base}{o.path}">{o.headline}</a></h3><p>{o.standfirst}</p></div>'
-        for o in others[8:20]
+    """The "More from <section>" cards under the article."""
+    cards = "".join(_card(n, o, base) for n, o in enumerate(others[8:20]))
+    return (
+        f'<section class="more-from {CLS["cards"]}" data-component="more-from">'
+        f"<h2>More from {spec.section}</h2>{cards}</section>"
     )
-    return f'<section class="more-from"><h2>More from {spec.section}</h2>{cards}</section>'
+
+
+def _footer_column(section: str, index: int, base: str) -> str:
+    key = section.lower()
+    links = "".join(
+        f'<li class="{CLS["foot-item"]}"><a class="{CLS["foot-link"]}" href="{base}/{key}/{w}/" '
+        f'data-link-name="footer:{key}:{w}">{w.title()}</a></li>'
+        for w in WORDS[index * 10 : index * 10 + 10]
+    )
+    return (
+        f'<div class="col {CLS["foot-col"]}"><h4 class="{CLS["foot-h"]}">{section}</h4>'
+        f"<ul>{links}</ul></div>"
+    )
 
 
 def _footer(base: str) -> str:
-    columns = "".join(
-        f'<div class="col"><h4>{s}</h4><ul>'
-        + "".join(f'<li><a href="{base}/{s.lower()}/{w}/">{w.title()}</a></li>' for w in WORDS[i * 10 : i * 10 + 10])
-        + "</ul></div>"
-        for i, s in enumerate(SECTIONS)
-    )  # fmt: skip
+    columns = "".join(_footer_column(s, i, base) for i, s in enumerate(SECTIONS))
     social = "".join(
-        f'<a class="social" href="https://social.example/{n}">{_icon(n)}</a>'
+        f'<a class="social {CLS["follow-link"]}" href="https://social.example/{n}" '
+        f'target="_blank" rel="noopener" aria-label="{SITE_NAME} on {n}">{_icon(n)}</a>'
         for n in ("facebook", "x", "instagram", "youtube", "tiktok", "rss")
     )
     return (
-        f'<footer class="site-footer">{columns}<div class="follow">{social}</div>'
-        f'<div class="apps"><a href="/apps">{_icon("app-store")}</a>'
-        f'<a href="/apps">{_icon("play-store")}</a></div>'
+        f'<div class="site-map {CLS["foot"]}" data-component="site-map">{columns}</div>'
+        f'<footer class="site-footer {CLS["foot"]}" data-component="footer">'
+        f'<div class="follow">{social}</div>'
+        f'<div class="apps"><a href="/apps" aria-label="App Store">{_icon("app-store")}</a>'
+        f'<a href="/apps" aria-label="Google Play">{_icon("play-store")}</a></div>'
         '<p class="legal"><a href="/about">About us</a> <a href="/contact">Contact</a> '
         '<a href="/privacy">Privacy</a> <a href="/terms">Terms</a></p>'
+        f"<address>{SITE_NAME}, Bench Media Ltd, 1 Harbour Street, Port Example. Registered "
+        "in Example under company number 0000001. Editor-in-chief: the editorial board.</address>"
         f"<p>&copy; 2024 {SITE_NAME}. All rights reserved.</p></footer>"
     )
+
+
+def _region(name: str, markup: str) -> str:
+    """A template region between the comments that mark where each include starts and ends."""
+    return f"<!-- {name} -->{markup}<!-- /{name} -->"
+
+
+def _tracking_pixel(spec: ArticleSpec) -> str:
+    return (
+        f'<noscript><img src="{CDN}/px.gif?id=a{spec.index}&amp;s={spec.section.lower()}" '
+        'width="1" height="1" alt="" style="display:none"></noscript>'
+    )
+
+
+#: Tags a template engine's output starts on a new line (fundus median: 645 gaps of white space
+#: between tags a page).
+_NEW_LINE_BEFORE = ("<li", "<div", "</div", "<p ", "<p>", "<h2", "<h3", "<h4", "<meta",
+                    "<script", "<ul", "</ul", "<ol", "</ol", "<section", "<aside")  # fmt: skip
+
+
+def _line_breaks(page: str) -> str:
+    for tag in _NEW_LINE_BEFORE:
+        page = page.replace(">" + tag, ">\n" + tag)
+    return page
 
 
 def article_page(spec: ArticleSpec, specs: Sequence[ArticleSpec], base: str, seed: int) -> bytes:
@@ -481,25 +885,34 @@ def article_page(spec: ArticleSpec, specs: Sequence[ArticleSpec], base: str, see
     related = specs[rng.randrange(len(specs))] if spec.index % 3 != 1 else None
     others = [specs[rng.randrange(len(specs))] for _ in range(20)]
     crumbs = (
-        f'<nav class="breadcrumb"><a href="{base}/">Home</a> &rsaquo; '
-        f'<a href="{base}/{spec.section.lower()}/">{spec.section}</a></nav>'
+        f'<nav class="breadcrumb {CLS["crumbs"]}" aria-label="Breadcrumb">'
+        f'<a class="{CLS["crumb-link"]}" href="{base}/">Home</a> &rsaquo; '
+        f'<a class="{CLS["crumb-link"]}" href="{base}/{spec.section.lower()}/">{spec.section}</a>'
+        "</nav>"
     )
     article = (
-        f'<article class="story">{crumbs}<h1 class="headline">{spec.headline}</h1>'
-        f'<p class="standfirst">{spec.standfirst}</p>{_byline(spec)}{_share(spec, base)}'
-        f"{_figure(spec, base)}{_body(spec, related, others, base)}"
+        f'<article class="story {CLS["story"]}" data-content-id="a{spec.index}">{crumbs}'
+        f'<h1 class="headline {CLS["story-h1"]}">{spec.headline}</h1>'
+        f'<p class="standfirst {CLS["story-dek"]}">{spec.standfirst}</p>{_byline(spec)}'
+        f"{_share(spec, base)}{_figure(spec, base)}{_body(spec, related, others, base)}"
         f"{_tags_and_bio(spec, base)}{_jsonld(spec, base) if spec.jsonld_in_body else ''}"
         "</article>"
     )
     page = (
         f'<!DOCTYPE html>\n<html lang="en"><head>{_head(spec, base)}</head>'
-        f'<body class="article-page">{ICON_SPRITE}{_top_bar(spec, base)}{_nav(base)}'
-        f"{_ticker(others, base)}<main>{article}{_comments(spec, seed)}"
-        f'{_teasers(spec, others, base)}<div class="sidebar">{_most_read(others, base)}'
-        f"{_newsletter()}</div></main>{_footer(base)}{_cookie_banner()}"
-        f"<script>{_state_script(spec, others)}</script></body></html>\n"
+        f'<body class="article-page" data-section="{spec.section.lower()}">{ICON_SPRITE}'
+        f"{_region('top-bar', _top_bar(spec, base))}{_region('header', _nav(base))}"
+        f"{_region('ticker', _ticker(others, base))}"
+        f'<main id="main" class="{CLS["layout"]}">{article}'
+        f"{_region('comments', _comments(spec, seed))}"
+        f"{_region('more-from', _teasers(spec, others, base))}"
+        f'<div class="sidebar {CLS["rail"]}">{_region("most-read", _most_read(others, base))}'
+        f"{_region('newsletter', _newsletter())}</div></main>{_region('footer', _footer(base))}"
+        f"{_region('consent', _cookie_banner())}{_tracking_pixel(spec)}"
+        f"<script>{_state_script(spec, others)}</script>"
+        "<!-- rendered by gazette-web 4.12.0, edge cache: HIT --></body></html>\n"
     )
-    return page.encode("utf-8")
+    return _line_breaks(page).encode("utf-8")
 
 
 # --- listings ----------------------------------------------------------------------------
