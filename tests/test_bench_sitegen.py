@@ -9,9 +9,11 @@ from __future__ import annotations
 
 import gzip
 import json
+import statistics
 import subprocess
 import sys
 
+import lxml.html
 import pytest
 
 from bench import sitegen
@@ -19,6 +21,9 @@ from newscrawl import parse_article
 from tests.conftest import ROOT
 
 BASE = "http://127.0.0.1:8000"
+#: The median article page of the fundus dataset (258 real pages), which the generated pages
+#: are calibrated on (issue #9): bytes, lxml nodes (elements and comments), text_content bytes.
+FUNDUS_MEDIAN = {"bytes": 254_300, "nodes": 1_058, "text": 100_600}
 
 
 @pytest.fixture(scope="module")
@@ -55,6 +60,26 @@ def test_pages_are_articles(site, index):
     assert article.authors == spec.authors
     assert (b"application/ld+json" in html) is spec.jsonld
     assert article.caption == spec.caption
+
+
+def _shape(html: bytes) -> dict[str, int]:
+    root = lxml.html.fromstring(html)
+    return {
+        "bytes": len(html),
+        "nodes": sum(1 for _ in root.iter()),
+        "text": len(root.text_content().encode("utf-8")),
+    }
+
+
+def test_pages_weigh_what_real_pages_weigh():
+    """Parse cost follows bytes and markup, so the median generated page must stay within 10%
+    of the fundus median in bytes and nodes, 15% in text, and carry real pages' markup per
+    element (fundus: ~150 KB of tags and attributes over ~1,060 nodes)."""
+    shapes = [_shape(html) for _, html in sitegen.site_pages(BASE, 41, seed=1)]
+    median = {key: statistics.median(s[key] for s in shapes) for key in FUNDUS_MEDIAN}
+    for key, limit in (("bytes", 0.10), ("nodes", 0.10), ("text", 0.15)):
+        assert abs(median[key] / FUNDUS_MEDIAN[key] - 1) <= limit, (key, median[key])
+    assert (median["bytes"] - median["text"]) / median["nodes"] > 120
 
 
 def test_server_answers_gzip_and_plain(site):
