@@ -6,6 +6,7 @@ import asyncio
 import gzip
 import io
 import json
+import random
 from pathlib import Path
 
 import pytest
@@ -24,6 +25,7 @@ from newscrawl.middlewares import (
     OffsiteRequest,
     ParseErrorMiddleware,
     RetryAfterMiddleware,
+    gunzip_whole,
 )
 from newscrawl.rejects import Reject, RejectItem, page_rejected
 
@@ -156,6 +158,21 @@ def test_gzip_cut_before_its_trailer_is_refused():
         _gzip_middleware().process_response(
             Request("https://news.example/a"), _gzipped(packed[: len(packed) - 9])
         )
+
+
+@pytest.mark.parametrize("size", [0, 1, 100, 70_000, 3_000_000])
+def test_gunzip_whole_gives_back_what_was_compressed(size):
+    data = bytes(random.Random(size).randrange(256) for _ in range(min(size, 5000))) * (
+        size // 5000 or 1
+    )
+    assert gunzip_whole(gzip.compress(data)) == data
+
+
+@pytest.mark.parametrize("where", [10, 20, -6, -2])
+def test_gunzip_whole_refuses_a_corrupt_stream(where):
+    data = bytearray(gzip.compress(b"<p>" + b"news " * 2000 + b"</p>"))
+    data[where] ^= 0xFF  # header flags, the deflate data, the CRC, the length
+    assert gunzip_whole(bytes(data)) is None
 
 
 def test_gzip_bomb_stops_at_download_maxsize():
