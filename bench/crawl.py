@@ -369,7 +369,8 @@ def print_table(result: dict[str, Any]) -> None:
 #: Components of a crawl, by a frame their stacks pass through (first match wins).
 COMPONENTS = (
     ("parser (parse_page)", "parse_page (newscrawl/parsers/article.py"),
-    ("page decoding (decode_html)", "decode_html (newscrawl/parsers/decode.py"),
+    # the rest of the article callback: mostly freeing the page's tree as parse_page returns
+    ("spider callback (tree freed, checks)", "article_or_reject (newscrawl/spiders/base.py"),
     ("gzip inflate (GzipMiddleware)", "GzipMiddleware.process_response"),
     ("normalize pipeline", "NormalizePipeline.process_item"),
     ("validate pipeline", "ValidatePipeline.process_item"),
