@@ -73,10 +73,11 @@ def _needles(pattern: str) -> tuple[str, ...] | None:
 _ANCHORED_LINE = re.compile(
     "|".join(f"(?:{p})" for p in selectors.BOILERPLATE_LINES if _needles(p) is None)
 )
+#: (text, pattern) for each text a floating pattern may need.
 _FLOATING_LINES = tuple(
-    (needles, re.compile(p))
-    for p in selectors.BOILERPLATE_LINES
-    if (needles := _needles(p)) is not None
+    (needle, pattern)
+    for pattern, needles in ((re.compile(p), _needles(p)) for p in selectors.BOILERPLATE_LINES)
+    for needle in needles or ()
 )
 
 #: Score passed from a block to its owner (index 0), the owner's parent (1), and so on.
@@ -115,11 +116,10 @@ def is_boilerplate_line(text: str) -> bool:
     folded = text.casefold()
     if _ANCHORED_LINE.fullmatch(folded):
         return True
-    return any(
-        pattern.fullmatch(folded)
-        for needles, pattern in _FLOATING_LINES
-        if any(needle in folded for needle in needles)
-    )
+    for needle, pattern in _FLOATING_LINES:  # (a loop: no generator per line)
+        if needle in folded and pattern.fullmatch(folded):
+            return True
+    return False
 
 
 # --- choosing the container ---------------------------------------------------------------

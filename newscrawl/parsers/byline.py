@@ -10,6 +10,7 @@ is not the article's byline.
 from __future__ import annotations
 
 import re
+from itertools import islice
 from typing import TYPE_CHECKING, Any
 
 from newscrawl.parsers import selectors
@@ -27,7 +28,7 @@ from newscrawl.parsers.structured import as_list, as_text, type_names
 from newscrawl.text import dedupe, normalize_space
 
 if TYPE_CHECKING:
-    from collections.abc import Iterable, Mapping
+    from collections.abc import Iterable, Iterator, Mapping
 
     from lxml import etree
 
@@ -355,9 +356,7 @@ def body_signature(body: etree._Element) -> list[str]:
     """Names signing the body: a short line of bold or italic text only
     ("<p><strong>Jane Doe</strong></p>", "<p><em>IN-Redaktion</em></p>") among its first
     two or last three paragraphs."""
-    paragraphs = [p for p in body.iter("p") if text_of(p)]
-    for para in paragraphs[:2] + paragraphs[-3:]:
-        text = text_of(para)
+    for para, text in _ends(body, 2, 3):
         marked = "".join(text_of(b) for b in para.iter("strong", "b", "em", "i"))
         if len(text) > _MAX_SIGNATURE or squash(marked) != squash(text) or _SENTENCE.search(text):
             continue
@@ -365,6 +364,19 @@ def body_signature(body: etree._Element) -> list[str]:
         if names:
             return names
     return []
+
+
+def _ends(body: etree._Element, first: int, last: int) -> list[tuple[etree._Element, str]]:
+    """The first ``first`` and the last ``last`` paragraphs of ``body`` that print text,
+    with their text (the middle ones are not read)."""
+    paragraphs = list(body.iter("p"))
+    head = list(islice(_printing(paragraphs), first))
+    tail = list(islice(_printing(reversed(paragraphs)), last))
+    return head + tail[::-1]
+
+
+def _printing(paragraphs: Iterable[etree._Element]) -> Iterator[tuple[etree._Element, str]]:
+    return ((p, text) for p in paragraphs if (text := text_of(p)))
 
 
 def _signature_name(name: str) -> bool:
