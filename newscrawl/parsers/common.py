@@ -268,10 +268,13 @@ class Foreign:
         """True for a foreign element: inside a landmark (``<aside>``, ``<footer>``, a
         figure unless ``media``) or a related/comment block below the ``<body>``, or within
         four levels of a side box or teaser."""
-        closest = list(islice(self._up_to_body(node), 4))
-        if any(self._near(e, media) for e in closest) or self._far(node, media):
+        closest = self._closest(node)
+        for element in closest:  # (loops, not generators: this runs for every candidate)
+            if self._near(element, media):
+                return True
+        if self._far(node, media):
             return True
-        return any(self._is_teaser(e) for e in closest)  # the costly test last
+        return any(self._is_teaser(element) for element in closest)  # the costly test last
 
     def _near(self, node: etree._Element, media: bool) -> bool:
         """Side-box words in the class/id of ``node`` (asked again for its neighbours)."""
@@ -283,11 +286,14 @@ class Foreign:
         return known
 
     @staticmethod
-    def _up_to_body(node: etree._Element) -> Iterator[etree._Element]:
+    def _closest(node: etree._Element) -> list[etree._Element]:
+        """``node`` and its parents, four at most, below the ``<body>``."""
+        found: list[etree._Element] = []
         current: etree._Element | None = node
-        while current is not None and current.tag not in ("body", "html"):
-            yield current
+        while current is not None and len(found) < 4 and current.tag not in ("body", "html"):
+            found.append(current)
             current = current.getparent()
+        return found
 
     def _far(self, node: etree._Element, media: bool) -> bool:
         """A landmark or a foreign block at any level up to the ``<body>``."""
