@@ -83,14 +83,20 @@ def token_hashes(words: Sequence[str], cache: dict[str, bytes] | None = None) ->
 def shingle_hashes(
     text: str, size: int = DEFAULT_SHINGLE_SIZE, cache: dict[str, bytes] | None = None
 ) -> NDArray[np.uint64]:
-    """Hashes of the word ``size``-grams of ``text`` (the whole text as one shingle when
-    shorter; empty for a text without words); ``cache`` as for :func:`token_hashes`.
+    """Hashes of the word ``size``-grams of ``text``, each once (the whole text as one
+    shingle when shorter; empty for a text without words); ``cache`` as for
+    :func:`token_hashes`.
 
     >>> len(shingle_hashes("a b c d e f", 5)), len(shingle_hashes("a b", 5))
     (2, 1)
     >>> bool((shingle_hashes("A b, c d e") == shingle_hashes("a b c d E")).all())
     True
     """
+    return np.unique(_shingle_hashes(text, size, cache))
+
+
+def _shingle_hashes(text: str, size: int, cache: dict[str, bytes] | None) -> NDArray[np.uint64]:
+    """:func:`shingle_hashes` with repeats (a minimum does not need them removed)."""
     hashed = token_hashes(tokens(text), cache)
     if len(hashed) == 0:
         return hashed
@@ -99,7 +105,7 @@ def shingle_hashes(
     combined = np.full(count, np.uint64(width), dtype=np.uint64)
     for offset in range(width):
         combined = combined * _SHINGLE_MUL + hashed[offset : offset + count]
-    return np.unique(_mix(combined))
+    return _mix(combined)
 
 
 @attrs.frozen
@@ -184,7 +190,7 @@ class MinHasher:
         """The fingerprint of a body; ``None`` for a body without words."""
         if len(self._words) > WORD_CACHE_SIZE:
             self._words.clear()
-        hashes = shingle_hashes(text, self.shingle_size, self._words)
+        hashes = _shingle_hashes(text, self.shingle_size, self._words)
         if len(hashes) == 0:
             return None
         return self.fingerprint_of(self.signature(hashes))
