@@ -340,8 +340,20 @@ class Foreign:
                 if next(heading.iterdescendants("a"), None) is not None:
                     linked.append(heading)
                 linked.extend(heading.iterancestors("a"))
-            self._linked_holders = {a for node in linked for a in node.iterancestors()}
+            self._linked_holders = _ancestors_of(linked)
         return node in self._linked_holders
+
+
+def _ancestors_of(nodes: Iterable[etree._Element]) -> set[etree._Element]:
+    """Every ancestor of ``nodes``; each climb stops where an earlier one passed (the
+    set holds every ancestor of its members)."""
+    found: set[etree._Element] = set()
+    for node in nodes:
+        for ancestor in node.iterancestors():
+            if ancestor in found:
+                break
+            found.add(ancestor)
+    return found
 
 
 def class_id(node: etree._Element) -> str:

@@ -82,21 +82,36 @@ def strip_site_suffix(title: str, names: Iterable[str] = ()) -> str:
     >>> strip_site_suffix("Brexit: what next", ["Brexit"])
     'Brexit: what next'
     """
-    return _strip_suffix(title, _site_keys(names))
+    return _Suffixes(names).strip(title)
 
 
-def _site_keys(names: Iterable[str]) -> frozenset[str]:
-    """The keys :func:`_strip_once` compares a title's last part with (one set per page)."""
-    return frozenset(k for k in (_squash(n) for n in names) if k)
+class _Suffixes:
+    """Cuts the site-name suffixes off one page's titles. The site names are squashed once;
+    a page repeats its titles (og:title, twitter:title, the ``<h1>`` with and without a
+    kicker), each distinct one is cut once."""
 
+    def __init__(self, names: Iterable[str]) -> None:
+        self.keys = frozenset(k for k in (_squash(n) for n in names) if k)
+        self._done: dict[str, str] = {}
 
-def _strip_suffix(title: str, keys: frozenset[str]) -> str:
-    for _ in range(3):
-        stripped = _strip_once(title, keys)
-        if stripped == title:
-            break
-        title = stripped
-    return title
+    def strip(self, title: str) -> str:
+        done = self._done.get(title)
+        if done is None:
+            done = self._done[title] = self._strip(title)
+        return done
+
+    def _strip(self, title: str) -> str:
+        for _ in range(3):
+            stripped = _strip_once(title, self.keys)
+            if stripped == title:
+                break
+            title = stripped
+        return title
+
+    def clean(self, raw: str | None) -> str:
+        """Entities decoded, whitespace folded, site suffix cut."""
+        text = normalize_space(html.unescape(raw or ""))
+        return self.strip(text) if text else ""
 
 
 def clean_title(raw: str | None, names: Iterable[str] = ()) -> str:
@@ -105,12 +120,7 @@ def clean_title(raw: str | None, names: Iterable[str] = ()) -> str:
     >>> clean_title("Pendler &quot;sparen&quot; - FAZ", ["FAZ"])
     'Pendler "sparen"'
     """
-    return _clean(raw, _site_keys(names))
-
-
-def _clean(raw: str | None, keys: frozenset[str]) -> str:
-    text = normalize_space(html.unescape(raw or ""))
-    return _strip_suffix(text, keys) if text else ""
+    return _Suffixes(names).clean(raw)
 
 
 def _shares_words(text: str, others: list[str]) -> bool:
@@ -124,13 +134,13 @@ def _is_kicker(node: etree._Element) -> bool:
     return bool(_KICKER.search(class_id(node)))
 
 
-def _visible_h1(page: Page, others: list[str], keys: frozenset[str]) -> tuple[str, bool]:
+def _visible_h1(page: Page, others: list[str], suffixes: _Suffixes) -> tuple[str, bool]:
     """The printed headline, without a kicker element inside it ("Verkehrswende"), and
     whether such a kicker was cut off."""
     for tier in selectors.HEADLINE:
         for node in headline_candidates(page, tier):
-            whole = _clean(text_of(node), keys)
-            text = _clean(text_of(node, skip=_is_kicker).strip(" :|–—-"), keys)
+            whole = suffixes.clean(text_of(node))
+            text = suffixes.clean(text_of(node, skip=_is_kicker).strip(" :|–—-"))
             if len(text) * 2 < len(whole):  # the "kicker" was the longer line: misnamed
                 text = whole
             if _MIN_HEADLINE <= len(text) <= 300 and _shares_words(whole, others):
@@ -197,11 +207,11 @@ def extract_headline(page: Page, site_name: str | None = None) -> str | None:
         return text
     raw = _raw_titles(page)
     names = site_names(page, site_name) + _suffix_names([r for r in raw if r])
-    keys = _site_keys(names)
-    structured, og, twitter, title = (_strip_suffix(r, keys) for r in raw)
+    suffixes = _Suffixes(names)
+    structured, og, twitter, title = (suffixes.strip(r) for r in raw)
     title = _GENERIC_SUFFIX.sub("", title) if title == raw[3] else title
     others = [t for t in (structured, og, twitter, title) if t]
-    visible, split = _visible_h1(page, others, keys)
+    visible, split = _visible_h1(page, others, suffixes)
     # Not against the <h1>: pages often print a kicker the declared headline keeps
     # apart from the <h1> ("Akkutechnik: Hat ..." beside <h1>"Hat ...").
     structured = _without_kicker(structured, (og, twitter))
