@@ -127,6 +127,11 @@ DOWNLOADER_MIDDLEWARES = {
 SPIDER_MIDDLEWARES = {
     # a callback error costs one page: recorded as a parse_error reject
     "newscrawl.middlewares.ParseErrorMiddleware": 40,
+    # the spiders count read_more hops themselves (--depth); DEPTH_LIMIT is not used
+    "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
+    # a development aid that warns when a spider copies response.meta into new requests;
+    # newscrawl's spiders never do (each of these layers costs every response a pass)
+    "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
 }
 #: Freeze the start-up objects and space young GC collections (``newscrawl.gctune``).
 NEWSCRAWL_GC_TUNING_ENABLED = True
