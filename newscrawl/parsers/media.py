@@ -134,7 +134,7 @@ def _is_article_image(img: etree._Element, page: Page) -> bool:
         return False
     if next(img.iterancestors(*_LANDMARKS), None) is not None:  # (foreign, found in C)
         return False
-    for current in (img, *islice(_ancestors(img), 3)):
+    for current in _with_ancestors(img, 3):
         if current.tag != "a" and _SKIP_IMAGE.search(class_id(current)):
             return False
     return not _links_elsewhere(img) and not page.foreign(img, media=True)
@@ -148,6 +148,18 @@ def _links_elsewhere(img: etree._Element) -> bool:
             return False
         return len(text_of(anchor)) > 0
     return False
+
+
+def _with_ancestors(img: etree._Element, count: int) -> list[etree._Element]:
+    """The image and its first ``count`` :func:`_ancestors` (a loop: this runs for every
+    image)."""
+    found = [img]
+    for ancestor in img.iterancestors():
+        if ancestor.tag not in ("picture", "source"):
+            found.append(ancestor)
+            if len(found) > count:
+                break
+    return found
 
 
 def _ancestors(img: etree._Element) -> Iterator[etree._Element]:
@@ -194,12 +206,14 @@ def _text_block(img: etree._Element) -> etree._Element | None:
 
 def _small_block(block: etree._Element) -> bool:
     """At most one image (outside ``<noscript>`` fallbacks) and little text."""
-    if block.tag == "noscript" or _has_noscript_above(block):
-        images = 0  # every image in it is a fallback
-    else:  # so a noscript above one of its images lies inside it
-        shown = (i for i in block.iter(*selectors.IMAGE_TAGS) if not _has_noscript_above(i))
-        images = sum(1 for _ in islice(shown, 2))
-    return images <= 1 and text_length(block) <= _MAX_BLOCK_TEXT
+    if block.tag != "noscript" and not _has_noscript_above(block):
+        # (else every image in it is a fallback) a noscript above an image lies inside it
+        shown = 0
+        for image in block.iter(*selectors.IMAGE_TAGS):
+            shown += not _has_noscript_above(image)
+            if shown > 1:
+                return False
+    return text_length(block) <= _MAX_BLOCK_TEXT
 
 
 def _has_noscript_above(node: etree._Element) -> bool:
@@ -214,6 +228,8 @@ def _caption_node(block: etree._Element) -> etree._Element | None:
     loose: etree._Element | None = None
     for node in block.iterdescendants():
         words = class_id(node)
+        if words == " ":  # neither class nor id
+            continue
         if _CAPTION.search(words):
             if not _has_image(node) and text_of(node, skip=_hidden_or_credit):
                 return node
@@ -228,11 +244,13 @@ def _caption_node(block: etree._Element) -> etree._Element | None:
 
 
 def _has_image(node: etree._Element) -> bool:
-    return any(True for _ in node.iter(*selectors.IMAGE_TAGS))
+    return next(node.iter(*selectors.IMAGE_TAGS), None) is not None
 
 
 def _hidden_or_credit(node: etree._Element) -> bool:
     words = class_id(node)
+    if words == " ":  # neither class nor id
+        return False
     return bool(_HIDDEN.search(words) or _CREDIT.search(words) or _CAPTION_NOISE.search(words))
 
 
