@@ -251,11 +251,14 @@ def byline_nodes(page: Page) -> list[etree._Element]:
         _labelled_values,
     ]
     for tier in tiers:
-        nodes = [n for n in tier(page) if 2 <= text_length(n) <= _MAX_BYLINE]
-        nodes = [n for n in nodes if not page.foreign(n)]
+        nodes = _same_block(tier(page), page)
         if nodes:
-            return _innermost(_same_block(nodes, page))
+            return _innermost(nodes)
     return []
+
+
+def _is_candidate(node: etree._Element, page: Page) -> bool:
+    return 2 <= text_length(node) <= _MAX_BYLINE and not page.foreign(node)
 
 
 def _innermost(nodes: list[etree._Element]) -> list[etree._Element]:
@@ -267,14 +270,21 @@ def _innermost(nodes: list[etree._Element]) -> list[etree._Element]:
 
 
 def _same_block(nodes: list[etree._Element], page: Page) -> list[etree._Element]:
-    first = nodes[0]
+    """The first candidate among ``nodes`` and the later ones in its block (up to four
+    levels above it, below the headline's holders); those outside it are not tested."""
+    rest = iter(nodes)
+    first = next((n for n in rest if _is_candidate(n, page)), None)
+    if first is None:
+        return []
     block = first
     for _ in range(4):
         parent = block.getparent()
         if parent is None or page.foreign.holds_h1(parent):
             break
         block = parent
-    return [n for n in nodes if n is first or block in n.iterancestors()]
+    return [first] + [
+        n for n in rest if (n is first or block in n.iterancestors()) and _is_candidate(n, page)
+    ]
 
 
 def extract_byline(page: Page, nodes: list[etree._Element] | None = None) -> str | None:

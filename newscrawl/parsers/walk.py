@@ -356,10 +356,12 @@ class _Walker:
                 self._flush()
             if tag in _LABEL_TAGS:
                 self._note_label(node, node.text)
-            self.read_all(node)
+            if len(node):  # (most skipped elements are empty: script, img, input...)
+                self.read_all(node)
         elif tag == "br":
             self._line_break()
-            self.read_all(node)
+            if len(node):
+                self.read_all(node)
         else:
             self._visit_inline(node, tag)
         tail = node.tail
