@@ -299,15 +299,19 @@ class _Walker:
             return True
         if "rel" in names:
             return True
-        for attr in ("class", "id"):
-            value = node.get(attr) if attr in names else None
-            if value:
-                known = self._marks.get(value)
-                if known is None:  # mark words hold no space: no need to split
-                    known = self._marks[value] = bool(_MARK_WORDS.search(value.lower()))
-                if known:
-                    return True
-        return False
+        if "class" in names and self._marks_value(node.get("class")):
+            return True
+        return "id" in names and self._marks_value(node.get("id"))
+
+    def _marks_value(self, value: str | None) -> bool:
+        """Whether a class/id value holds a mark word (which holds no space: the value is
+        not split)."""
+        if not value:
+            return False
+        known = self._marks.get(value)
+        if known is None:
+            known = self._marks[value] = bool(_MARK_WORDS.search(value.lower()))
+        return known
 
     def result(self) -> Walk:
         return Walk(self.blocks, self.marked, self.listed, self.itemscope)
