@@ -123,31 +123,32 @@ def _holds_word(node: etree._Element, words: tuple[str, ...]) -> bool:
 
 def nearby(node: etree._Element, spec: Nearby) -> Iterator[etree._Element]:
     """The elements ``spec`` describes around ``node`` (at most ``spec.limit``)."""
+    tags = tuple(spec.tags)
     found = (
         e
-        for e in (_following(node) if spec.axis == "following" else _preceding(node))
-        if e.tag in spec.tags
-        and (spec.attribute is None or e.get(spec.attribute) is not None)
+        for e in (_following(node, tags) if spec.axis == "following" else _preceding(node, tags))
+        if (spec.attribute is None or e.get(spec.attribute) is not None)
         and not (spec.no_children and any(c.tag in spec.no_children for c in e))
     )
     return islice(found, spec.limit)
 
 
-def _following(node: etree._Element) -> Iterator[etree._Element]:
-    """The elements after ``node`` and outside it, in document order."""
+def _following(node: etree._Element, tags: tuple[str, ...]) -> Iterator[etree._Element]:
+    """The elements of these tags after ``node`` and outside it, in document order (the
+    tags are matched in C)."""
     current: etree._Element | None = node
     while current is not None:
         for sibling in current.itersiblings():
-            yield from sibling.iter(etree.Element)
+            yield from sibling.iter(*tags)
         current = current.getparent()
 
 
-def _preceding(node: etree._Element) -> Iterator[etree._Element]:
-    """The elements before ``node`` that do not hold it, nearest first."""
+def _preceding(node: etree._Element, tags: tuple[str, ...]) -> Iterator[etree._Element]:
+    """The elements of these tags before ``node`` that do not hold it, nearest first."""
     current: etree._Element | None = node
     while current is not None:
         for sibling in current.itersiblings(preceding=True):
-            yield from reversed(list(sibling.iter(etree.Element)))
+            yield from reversed(list(sibling.iter(*tags)))
         current = current.getparent()
 
 
