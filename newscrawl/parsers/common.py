@@ -36,19 +36,26 @@ _BLOCK = frozenset(
 
 
 def _collect_text(
-    node: etree._Element, parts: list[str], skip: Callable[[etree._Element], bool] | None
+    node: etree._Element,
+    tag: str,
+    parts: list[str],
+    skip: Callable[[etree._Element], bool] | None,
 ) -> None:
     # each lxml property read once: every read builds a new Python object
-    block = node.tag in _BLOCK
+    block = tag in _BLOCK
     if block:
         parts.append(" ")
     text = node.text
     if text:
         parts.append(text)
     for child in node:
-        tag = child.tag
-        if isinstance(tag, str) and tag not in _SKIP_TEXT and (skip is None or not skip(child)):
-            _collect_text(child, parts, skip)
+        child_tag = child.tag
+        if (
+            isinstance(child_tag, str)
+            and child_tag not in _SKIP_TEXT
+            and (skip is None or not skip(child))
+        ):
+            _collect_text(child, child_tag, parts, skip)
         tail = child.tail
         if tail:
             parts.append(tail)
@@ -57,8 +64,10 @@ def _collect_text(
 
 
 def _element_text(root: etree._Element, skip: Callable[[etree._Element], bool] | None) -> str:
+    if not len(root):  # a leaf: its text (the spaces around a block are folded away)
+        return root.text or ""
     parts: list[str] = []
-    _collect_text(root, parts, skip)
+    _collect_text(root, str(root.tag), parts, skip)
     return "".join(parts)
 
 

@@ -351,15 +351,27 @@ def normalize_raw(text: str) -> str:
 def _structured(page: Page, keys: tuple[str, ...], meta: tuple[str, ...]) -> Stamp | None:
     """The first readable date among the article object's ``keys`` (then other page
     objects') and the ``meta`` tags."""
-    objects = [page.ld, *(o for o in page.ld_all if _describes_page(o))]
-    candidates = [as_text(o.get(k)) for o in objects for k in keys]
-    candidates += [page.meta_first(name) for name in meta]
-    for raw in candidates:
+    for raw in _structured_candidates(page, keys, meta):
         if raw and raw.strip():
             found = _stamp(raw, None)
             if found:
                 return found
     return None
+
+
+def _structured_candidates(
+    page: Page, keys: tuple[str, ...], meta: tuple[str, ...]
+) -> Iterator[str | None]:
+    """The raw dates :func:`_structured` tries, in order, read as they are asked for (the
+    first is usually the one)."""
+    for key in keys:
+        yield as_text(page.ld.get(key))
+    for obj in page.ld_all:
+        if _describes_page(obj):
+            for key in keys:
+                yield as_text(obj.get(key))
+    for name in meta:
+        yield page.meta_first(name)
 
 
 def _describes_page(obj: object) -> bool:
