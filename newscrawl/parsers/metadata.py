@@ -20,6 +20,8 @@ from newscrawl.text import clean_or_none, dedupe, normalize_space
 from newscrawl.urls import absolutize, canonical_url, same_site
 
 if TYPE_CHECKING:
+    from collections.abc import Iterator
+
     from lxml import etree
 
     from newscrawl.parsers.page import Page
@@ -246,17 +248,19 @@ def _title_suffix(page: Page) -> str | None:
 
 def extract_canonical(page: Page) -> str:
     """The article's identity: same-site ``rel=canonical``, then ``og:url``, else the URL."""
-    candidates = [
-        *(
-            href
-            for link in page.walk.tagged("link")
-            if (link.get("rel") or "").translate(_CANONICAL_CASE) == "canonical"
-            and (href := link.get("href")) is not None
-        ),
-        page.meta_first("og:url"),
-    ]
-    for href in candidates:
+    for href in _canonical_candidates(page):
         url = absolutize(href, page.url)
         if url and same_site(url, page.url):
             return canonical_url(url)
     return canonical_url(page.url)
+
+
+def _canonical_candidates(page: Page) -> Iterator[str | None]:
+    """``rel=canonical`` hrefs, then ``og:url``, read as they are asked for."""
+    for link in page.walk.tagged("link"):
+        rel = link.get("rel")
+        if rel and rel.translate(_CANONICAL_CASE) == "canonical":
+            href = link.get("href")
+            if href is not None:
+                yield href
+    yield page.meta_first("og:url")
