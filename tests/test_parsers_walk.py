@@ -55,7 +55,7 @@ def _marked(tree: etree._Element) -> list[etree._Element]:
         if (
             node.tag in ("h1", "time")
             or node.get("itemprop") in selectors.MARKED_ITEMPROPS
-            or node.get("rel") is not None
+            or "author" in (node.get("rel") or "").split()
             or ((node.get("class") or node.get("id")) and _WORDS.search(words))
         ):
             found.append(node)

@@ -41,7 +41,7 @@ class Page:
 
     @property
     def marked(self) -> list[etree._Element]:
-        """Headlines, ``<time>`` elements, author/date ``itemprop`` and ``rel`` elements,
+        """Headlines, ``<time>`` elements, author/date ``itemprop`` and ``rel=author`` elements,
         and elements whose class/id names a byline, a date or a page part (logo,
         breadcrumb), in page order; shared by the byline, date and metadata readers."""
         return self.walk.marked

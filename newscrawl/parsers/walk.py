@@ -2,7 +2,7 @@
 
 It turns the body into text blocks (``body.py`` chooses the article's among them) and, on
 the same visit of each element, collects the *marked* elements the byline, date and
-metadata readers look at: ``<h1>``, ``<time>``, author/date ``itemprop`` and ``rel``
+metadata readers look at: ``<h1>``, ``<time>``, author/date ``itemprop`` and ``rel=author``
 elements, and elements whose class/id holds a byline, date or page word. Each element's
 attributes are read once; each distinct class/id string is classified once per page.
 
@@ -171,6 +171,13 @@ def _token_flags(token: str) -> int:
     return flags | _LEAD if _STANDFIRST.search(token) else flags
 
 
+def _names_author(node: etree._Element) -> bool:
+    """``rel=author``: the only ``rel`` a reader asks for (most ``rel`` elements are the
+    head's ``<link>`` tags and ``nofollow``/``noopener`` links, which mark nothing)."""
+    rel = node.get("rel")
+    return rel is not None and "author" in rel and "author" in rel.split()
+
+
 def _hidden(node: etree._Element, names: list[str]) -> bool:
     if "hidden" in names:
         return True
@@ -236,7 +243,7 @@ class _Walker:
         if (
             flags & _MARK
             or tag in _MARKED_TAGS
-            or "rel" in names
+            or ("rel" in names and _names_author(node))
             or itemprop in selectors.MARKED_ITEMPROPS
         ):
             self.marked.append(node)
@@ -297,7 +304,7 @@ class _Walker:
             self.itemscope = True
         if "itemprop" in names and self._itemprop(node) in selectors.MARKED_ITEMPROPS:
             return True
-        if "rel" in names:
+        if "rel" in names and _names_author(node):
             return True
         if "class" in names and self._marks_value(node.get("class")):
             return True
