@@ -8,7 +8,8 @@ import unicodedata
 
 _SPACES = re.compile(r"[^\S\n]+")
 _BLANKS = re.compile(r"\n\s*\n+")
-_INVISIBLE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+_INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
+_INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")
 _CJK = "\u3040-\u30ff\u3400-\u4dbf\u4e00-\u9fff\uf900-\ufaff\uff66-\uff9f"
 #: A word: one CJK character (those scripts don't separate words), or a run of other
 #: word characters with inner hyphens or apostrophes.
@@ -25,8 +26,13 @@ def normalize_space(text: str | None) -> str:
     """
     if not text:
         return ""
-    text = unicodedata.normalize("NFC", text)
-    if not text.isascii():
+    return _fold_spaces(unicodedata.normalize("NFC", text))
+
+
+def _fold_spaces(text: str) -> str:
+    """:func:`normalize_space` of a text already in NFC (or NFKC, which is NFC too)."""
+    # (a substring test per invisible character costs a tenth of the regex pass)
+    if not text.isascii() and any(char in text for char in _INVISIBLE_CHARS):
         text = _INVISIBLE.sub("", text)
     # str.split() splits on exactly the characters `\s` matches; 4-5x faster than a regex
     return " ".join(text.split())
@@ -81,7 +87,7 @@ def fold(text: str | None) -> str:
     >>> fold("  READ\\u00a0More ")
     'read more'
     """
-    return normalize_space(unicodedata.normalize("NFKC", text or "")).casefold()
+    return _fold_spaces(unicodedata.normalize("NFKC", text or "")).casefold()
 
 
 def dedupe(values: list[str]) -> list[str]:

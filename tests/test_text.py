@@ -3,7 +3,9 @@ from __future__ import annotations
 import re
 import unicodedata
 
+import hypothesis
 import pytest
+from hypothesis import strategies as st
 
 from newscrawl.text import dedupe, fold, normalize_body, normalize_space, word_count
 
@@ -48,3 +50,23 @@ def test_word_count(text, count):
 def test_fold_and_dedupe():
     assert fold("ÀB  c") == "àb c"
     assert dedupe(["X", "x ", "Y"]) == ["X", "Y"]
+
+
+_TRICKY = "ab é\u0301\u00a0\n\t\r\u2028\u3000\u200b\u200c\u200d\u2060\ufeff\u00adﬁ①Ａ"
+
+
+def _plain_normalize_space(text: str) -> str:
+    """The definition, written plainly (the module takes shortcuts)."""
+    text = _INVISIBLE_RE.sub("", unicodedata.normalize("NFC", text))
+    return re.sub(r"\s+", " ", text).strip()
+
+
+_INVISIBLE_RE = re.compile("[\u200b\u200c\u200d\u2060\ufeff\u00ad]")
+
+
+@hypothesis.settings(max_examples=3000, deadline=None)
+@hypothesis.given(st.text(alphabet=_TRICKY, max_size=30))
+def test_normalize_space_and_fold_match_their_definitions(text):
+    assert normalize_space(text) == _plain_normalize_space(text)
+    plain_fold = _plain_normalize_space(unicodedata.normalize("NFKC", text)).casefold()
+    assert fold(text) == plain_fold
