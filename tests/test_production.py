@@ -19,6 +19,7 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from newscrawl.neardup import MinHasher
 from newscrawl.progress import Progress
 from newscrawl.state import open_store
 from tests.conftest import FIXTURES
@@ -182,6 +183,58 @@ def test_scrape_with_state_of_a_new_article_is_version_1(tmp_path, site):
     assert one_error_line(proc).endswith(": version 1 appended to " + str(data))
     assert state_version(tmp_path, site.url(BRIDGE)) == 1
     assert len(lines(data)) == 1
+
+
+COPY = "/world/2024/03/12/sarn-crossing-open-again.html"
+
+
+def _wire_copy(site_dir: Path) -> None:
+    """The bridge story again under another URL and headline, one word changed."""
+    text = (site_dir / BRIDGE.lstrip("/")).read_text("utf-8")
+    text = text.replace("River bridge reopens to traffic", "Sarn crossing open again")
+    (site_dir / COPY.lstrip("/")).write_text(text.replace("this spring", "this summer"), "utf-8")
+
+
+def test_scrape_with_state_indexes_the_body_like_a_crawl(tmp_path, site):
+    state = str(tmp_path / "state.sqlite")
+    data = tmp_path / "data.jsonl"
+    _wire_copy(tmp_path / "site")
+    first = newscrawl(tmp_path, "scrape", site.url(BRIDGE), "-o", str(data), "--state", state)
+    assert first.returncode == 0, first.stderr
+    # a near copy under another URL is not appended
+    copy = newscrawl(tmp_path, "scrape", site.url(COPY), "-o", str(data), "--state", state)
+    assert copy.returncode == 0
+    said = one_error_line(copy)
+    assert said.startswith(f"newscrawl: {site.url(COPY)} is "), said
+    assert said.endswith(f"% similar to {site.url(BRIDGE)}, emitted before: not appended")
+    assert [r["url"] for r in lines(data)] == [site.url(BRIDGE)]
+    # and a crawl finds the re-scraped article in the state's near-duplicate index
+    again = tmp_path / "again.jsonl"
+    crawl = newscrawl(
+        tmp_path, "crawl", site.url(COPY), "--state", state, "-o", str(again), "-q", *FAST
+    )
+    assert crawl.returncode == 0, crawl.stderr
+    assert lines(again) == []
+    (reject,) = lines(tmp_path / "again.rejects.jsonl")
+    assert (reject["reason"], reject["duplicate_of"]) == ("duplicate", site.url(BRIDGE))
+
+
+def test_scrape_leaves_an_index_of_other_settings_alone(tmp_path, site):
+    state = str(tmp_path / "state.sqlite")
+    custom = MinHasher(128, 32).layout  # a crawl with NEWSCRAWL_NEARDUP_BANDS=32
+    store = open_store(state)
+    store.use_layout(custom)
+    store.close()
+    data = tmp_path / "data.jsonl"
+    proc = newscrawl(tmp_path, "scrape", site.url(BRIDGE), "-o", str(data), "--state", state)
+    assert proc.returncode == 0, proc.stderr
+    assert len(lines(data)) == 1
+    store = open_store(state)
+    try:
+        assert not store.adopt_layout(MinHasher().layout)  # still the custom layout
+        assert store.use_layout(custom)
+    finally:
+        store.close()
 
 
 def test_scrape_state_needs_an_output_file(tmp_path):

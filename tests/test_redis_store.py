@@ -177,6 +177,17 @@ def test_layout_change_empties_the_near_duplicate_index(tmp_path, store):
     assert store.page("https://ex.com/a") is not None  # exact state is kept
 
 
+def test_adopt_layout_never_empties_an_index(tmp_path, store):
+    """A re-scrape adopts the default layout only where no other one is in use."""
+    layout, other = MinHasher().layout, MinHasher(128, 32).layout
+    assert store.adopt_layout(layout)  # none yet: recorded
+    emit(store, tmp_path / "out.jsonl", claim())
+    assert store.adopt_layout(layout)
+    assert not store.adopt_layout(other)
+    assert store.near_duplicates(MinHasher().fingerprint(BODY), 0.5) != []  # still there
+    assert store.use_layout(layout)  # the recorded layout did not change
+
+
 def test_claim_without_a_body_fingerprint(tmp_path, store):
     assert emit(store, tmp_path / "out.jsonl", claim(body="")) == 1
     assert store.url_with_hash(HASH_A) == "https://ex.com/a"

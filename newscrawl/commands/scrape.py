@@ -6,7 +6,10 @@ left by a killed writer is cut first). With ``--state STATE`` as well, the scrap
 re-scrape into a crawl's dataset: the state's version of the article is updated (new or
 changed: version + 1, appended; unchanged: nothing appended, said on stderr, exit 0)
 with the crawl's two-phase emission, under the state's lock (exit 3 while a crawl holds
-it). A re-scrape adds nothing to the state's near-duplicate index (a crawl does).
+it). Its body joins the state's near-duplicate index as a crawl's would, and a near copy of
+an article the state emitted under another URL is not appended (said on stderr, exit 0);
+a state whose index was built with other ``NEWSCRAWL_NEARDUP_*`` settings than the
+defaults is left alone.
 """
 
 from __future__ import annotations
@@ -22,12 +25,19 @@ from newscrawl.fetch import Fetched, check_http_url, fetch
 from newscrawl.fingerprints import content_hash
 from newscrawl.jsonl import append_line, cut_torn_tail, dumps
 from newscrawl.lock import StateLockedError, state_lock
+from newscrawl.neardup import MinHasher
 from newscrawl.normalize import canonical_or_same, normalize_article
 from newscrawl.parsers import parse_article
 from newscrawl.parsers.decode import decode_html
 from newscrawl.rejects import RejectItem
 from newscrawl.schema import record_errors
-from newscrawl.settings import DOWNLOAD_MAXSIZE
+from newscrawl.settings import (
+    DOWNLOAD_MAXSIZE,
+    NEWSCRAWL_NEARDUP_BANDS,
+    NEWSCRAWL_NEARDUP_NUM_PERM,
+    NEWSCRAWL_NEARDUP_SHINGLE_SIZE,
+    NEWSCRAWL_NEARDUP_THRESHOLD,
+)
 from newscrawl.state import open_store
 from newscrawl.state.base import Claim, Validators
 from newscrawl.urls import TRACKING_PARAMS
@@ -37,7 +47,8 @@ if TYPE_CHECKING:
     import argparse
 
     from newscrawl.items import Article
-    from newscrawl.state.base import StateStore
+    from newscrawl.neardup import Fingerprint
+    from newscrawl.state.base import NearMatch, StateStore
 
 EXIT_OK, EXIT_USAGE, EXIT_LOCKED = 0, 2, 3
 
@@ -135,6 +146,15 @@ def _claim(article: Article, store: StateStore, page: Fetched) -> Claim | None:
             file=sys.stderr,
         )
         return None
+    fingerprint = _fingerprint(article, store)
+    near = _near_copy(store, fingerprint, url)
+    if near is not None:
+        print(
+            f"newscrawl: {url} is {near.similarity:.0%} similar to {near.canonical_url},"
+            " emitted before: not appended",
+            file=sys.stderr,
+        )
+        return None
     return Claim(
         canonical_url=url,
         url=article.url,
@@ -142,8 +162,28 @@ def _claim(article: Article, store: StateStore, page: Fetched) -> Claim | None:
         content_hash=digest,
         version=known.version + 1 if known is not None else 1,
         seen_at=seen_at,
+        fingerprint=fingerprint,
         validators=validators,
     )
+
+
+def _fingerprint(article: Article, store: StateStore) -> Fingerprint | None:
+    """The body's near-duplicate fingerprint in the layout of a crawl with the default
+    settings; ``None`` when the state's index was built with another layout."""
+    hasher = MinHasher(
+        NEWSCRAWL_NEARDUP_NUM_PERM, NEWSCRAWL_NEARDUP_BANDS, NEWSCRAWL_NEARDUP_SHINGLE_SIZE
+    )
+    if not store.adopt_layout(hasher.layout):
+        return None
+    return hasher.fingerprint(article.body)
+
+
+def _near_copy(store: StateStore, fingerprint: Fingerprint | None, url: str) -> NearMatch | None:
+    """An article the state emitted under another URL whose body this one nearly copies."""
+    if fingerprint is None:
+        return None
+    matches = store.near_duplicates(fingerprint, NEWSCRAWL_NEARDUP_THRESHOLD)
+    return next((m for m in matches if m.canonical_url != url), None)
 
 
 def append_version(path: Path, article: Article, store: StateStore, page: Fetched) -> int | None:

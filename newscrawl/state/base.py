@@ -103,6 +103,10 @@ class StateStore(Protocol):
         """Check the near-duplicate layout the stored band keys were built with; empty the
         index when it differs (returning ``False``)."""
 
+    def adopt_layout(self, layout: str) -> bool:
+        """Whether the stored index uses ``layout``, recording it when the index has none
+        yet; ``False``, and nothing changed, when it was built with another one."""
+
     def validators_for(self, fetch_key: str) -> Validators | None:
         """Validators stored for the page fetched as (or canonically identified by)
         ``fetch_key``; ``None`` when there are none."""

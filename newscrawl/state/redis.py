@@ -503,6 +503,12 @@ class RedisStore:
 
     # --- near-duplicate layout ----------------------------------------------------------
 
+    def adopt_layout(self, layout: str) -> bool:
+        wanted = f"{layout}; {INDEX_FORMAT}"
+        self._r.hsetnx(self.keys.meta, "neardup_layout", wanted)
+        stored = self._r.hget(self.keys.meta, "neardup_layout")
+        return stored is not None and _text(stored) == wanted
+
     def use_layout(self, layout: str) -> bool:
         """Record the near-duplicate ``layout`` (with this store's index format); a
         different stored one empties the index (with a warning) and gives ``False``."""

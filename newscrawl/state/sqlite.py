@@ -248,6 +248,14 @@ class SQLiteStore:
 
     # --- near-duplicate layout ----------------------------------------------------------
 
+    def adopt_layout(self, layout: str) -> bool:
+        with self._transaction():
+            self._db.execute(
+                "INSERT OR IGNORE INTO meta (key, value) VALUES ('neardup_layout', ?)", (layout,)
+            )
+        row = self._db.execute("SELECT value FROM meta WHERE key = 'neardup_layout'").fetchone()
+        return bool(row[0] == layout)
+
     def use_layout(self, layout: str) -> bool:
         """Record the near-duplicate ``layout`` (see ``MinHasher.layout``). When the stored
         index was built with another one its band keys cannot be compared: the index is
