@@ -311,7 +311,9 @@ class GzipMiddleware:
                 f"gzip body inflates past DOWNLOAD_MAXSIZE ({max_size} bytes): {exc}"
             ) from exc
         if body is None:
-            raise IgnoreRequest(f"truncated gzip stream ({len(response.body)} bytes, no trailer)")
+            raise IgnoreRequest(
+                f"gzip body cut before its trailer or corrupt ({len(response.body)} bytes)"
+            )
         return self._inflated(response, body)
 
     def _inflated(self, response: Response, body: bytes) -> Response:

@@ -154,7 +154,7 @@ def test_gzip_sitemap_becomes_an_xml_response():
 
 def test_gzip_cut_before_its_trailer_is_refused():
     packed = gzip.compress(PAGE)
-    with pytest.raises(IgnoreRequest, match="truncated gzip stream"):
+    with pytest.raises(IgnoreRequest, match="gzip body cut before its trailer or corrupt"):
         _gzip_middleware().process_response(
             Request("https://news.example/a"), _gzipped(packed[: len(packed) - 9])
         )
@@ -173,6 +173,11 @@ def test_gunzip_whole_refuses_a_corrupt_stream(where):
     data = bytearray(gzip.compress(b"<p>" + b"news " * 2000 + b"</p>"))
     data[where] ^= 0xFF  # header flags, the deflate data, the CRC, the length
     assert gunzip_whole(bytes(data)) is None
+
+
+def test_a_body_that_is_not_gzip_is_refused_too():
+    with pytest.raises(IgnoreRequest, match="gzip body cut before its trailer or corrupt"):
+        _gzip_middleware().process_response(Request("https://news.example/a"), _gzipped(PAGE))
 
 
 def test_gzip_bomb_stops_at_download_maxsize():
