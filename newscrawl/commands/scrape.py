@@ -27,8 +27,7 @@ from newscrawl.jsonl import append_line, cut_torn_tail, dumps
 from newscrawl.lock import StateLockedError, state_lock
 from newscrawl.neardup import MinHasher
 from newscrawl.normalize import canonical_or_same, normalize_article
-from newscrawl.parsers import parse_article
-from newscrawl.parsers.decode import decode_html
+from newscrawl.parsers import parse_page
 from newscrawl.rejects import RejectItem
 from newscrawl.schema import record_errors
 from newscrawl.settings import (
@@ -95,9 +94,9 @@ def _read_page(args: argparse.Namespace) -> Fetched:
 def scrape_article(args: argparse.Namespace, page: Fetched) -> Article:
     """The page's article, normalised as a crawl's records are; raises when it is none."""
     url = page.url
-    # the HTTP charset is the page's own word on its encoding (a <meta> may be stale)
+    # the bytes and the HTTP charset (a <meta> may be stale), as the crawl's spider does
     try:
-        parsed = parse_article(decode_html(page.body, page.encoding), url)
+        parsed = parse_page(page.body, url, http_encoding=page.encoding).article
     except NotHTMLError as exc:  # name the page: the file read, or the URL fetched
         raise NotHTMLError(f"{args.html or url}: {exc}") from exc
     article = normalize_article(parsed, now=datetime.now(UTC))
