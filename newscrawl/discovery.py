@@ -423,29 +423,7 @@ def _signal_part(body: bytes) -> bytes:
 
 def page_signals(body: bytes) -> PageSignals:
     """Read ``og:type`` and the JSON-LD ``@type`` names of an HTML page."""
-    return _read_signals(_signal_part(body))
-
-
-def listing_reason(body: bytes, url: str = "") -> str | None:
-    """Why an HTML page presents itself as a listing, not an article (``None`` if not):
-    ``page_signals(body).listing_reason(url)``, settled by the head alone when the head
-    already says "article" (the rest of a page only adds signals, and a page that says
-    "article" is never a listing).
-
-    >>> listing_reason(b'<head><meta property="og:type" content="article"></head><p>x')
-    >>> listing_reason(b'<head><meta property="og:type" content="website"></head><p>x')
-    "og:type is 'website'"
-    """
-    end = body.find(b"</head")
-    if end < 0:
-        end = body.lower().find(b"</head")
-    if end > 0 and _read_signals(body[:end]).says_article:
-        return None
-    return page_signals(body).listing_reason(url)
-
-
-def _read_signals(part: bytes) -> PageSignals:
-    tree = _html_tree(part)
+    tree = _html_tree(_signal_part(body))
     if tree is None:
         return PageSignals()
     og_type = None

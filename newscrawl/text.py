@@ -6,7 +6,6 @@ import functools
 import re
 import unicodedata
 
-_SPACES = re.compile(r"[^\S\n]+")
 _BLANKS = re.compile(r"\n\s*\n+")
 _INVISIBLE_CHARS = "\u200b\u200c\u200d\u2060\ufeff\u00ad"
 _INVISIBLE = re.compile(f"[{_INVISIBLE_CHARS}]")

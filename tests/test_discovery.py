@@ -13,7 +13,6 @@ from newscrawl.discovery import (
     detect_kind,
     gunzip,
     is_site_root,
-    listing_reason,
     looks_like_article_url,
     page_signals,
     parse_since,
@@ -272,22 +271,6 @@ def test_page_signals_after_the_head(after_head, listing):
 _HEAD_ARTICLE = b'<html><head><meta property="og:type" content="article"></head><body>'
 _HEAD_PLAIN = b"<html><head><title>t</title></head><body>"
 _LD_LIST = b'<script type="application/ld+json">{"@type": "CollectionPage"}</script>'
-
-
-@pytest.mark.parametrize(
-    "html",
-    [
-        _HEAD_ARTICLE + _LD_LIST + b"</body></html>",  # the head says article: not a listing
-        _HEAD_PLAIN + _LD_LIST + b"</body></html>",  # only the body says: a listing
-        _HEAD_PLAIN + b"<p>nothing</p></body></html>",
-        b"<html><HEAD><meta property='og:type' content='website'></HEAD><p>x</p></html>",
-        b"<p>no head at all</p>",
-        *(path.read_bytes() for path in sorted(FIXTURES.rglob("*.html"))),
-    ],
-)
-def test_listing_reason_is_what_the_whole_page_says(html):
-    for url in ("https://ex.com/world", "https://ex.com/world/2024/03/14/summit-ends"):
-        assert listing_reason(html, url) == page_signals(html).listing_reason(url)
 
 
 def _parser_signals(html: bytes) -> PageSignals:
