@@ -370,7 +370,10 @@ def print_table(result: dict[str, Any]) -> None:
 COMPONENTS = (
     ("parser (parse_page)", "parse_page (newscrawl/parsers/article.py"),
     # the rest of the article callback: mostly freeing the page's tree as parse_page returns
-    ("spider callback (tree freed, checks)", "article_or_reject (newscrawl/spiders/base.py"),
+    (
+        "spider callback (tree freed, checks)",
+        "article_or_reject (newscrawl/spiders/newscrawl_spider.py",
+    ),
     ("gzip inflate (GzipMiddleware)", "GzipMiddleware.process_response"),
     ("normalize pipeline", "NormalizePipeline.process_item"),
     ("validate pipeline", "ValidatePipeline.process_item"),

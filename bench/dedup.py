@@ -5,7 +5,7 @@
 
 Each contender runs in its own subprocess so that its peak RSS (``ru_maxrss``) is its own:
 
-- ``compact``: ``newscrawl.neardup.NearDupIndex`` (the in-run index of the dedup pipeline);
+- ``compact``: ``newscrawl.dedup.neardup.NearDupIndex`` (the in-run index of the dedup pipeline);
 - ``sqlite``: the state store's near-duplicate tables (``SQLiteStore.near_duplicates``),
   which later runs query;
 - ``datasketch``: ``datasketch.MinHashLSH`` with the same band layout (16 bands x 8 rows),
@@ -40,7 +40,7 @@ import numpy as np
 ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))
 
-from newscrawl.neardup import MinHasher, NearDupIndex, sketch_of
+from newscrawl.dedup.neardup import MinHasher, NearDupIndex, sketch_of
 
 SHINGLES = 64
 REPLACED = 4
@@ -184,7 +184,7 @@ def worker_datasketch(n: int, queries: int) -> dict:
 
 
 def worker_sqlite(n: int, queries: int) -> dict:
-    from newscrawl.state import SQLiteStore
+    from newscrawl.state.sqlite_store import SQLiteStore
 
     data = Synthetic(n, queries)
     hasher = data.hasher

@@ -5,7 +5,7 @@
 
 **Throughput.** The generated site of ``bench/sitegen.py`` (``--pages`` article pages, a
 sitemap index, a feed) is written to a temp folder and served by
-:class:`newscrawl.server.SiteServer` on 127.0.0.1 with every response held back
+:class:`newscrawl.devtools.site_server.SiteServer` on 127.0.0.1 with every response held back
 ``--latency`` seconds, so the crawl is network-bound as against a real site. For each
 worker count, that many ``newscrawl crawl SITEMAP --redis URL`` processes start at once
 against a fresh ``redis-server`` (``--save "" --appendonly no``), each with the project's
@@ -52,10 +52,10 @@ ROOT = Path(__file__).resolve().parent.parent
 sys.path.insert(0, str(ROOT))  # run as a script: bench/ is importable from the repo root
 
 from bench import sitegen
-from newscrawl.neardup import Fingerprint, MinHasher, sketch_of
-from newscrawl.server import SiteServer
-from newscrawl.state.base import Claim, Validators
-from newscrawl.state.redis import INDEX_FORMAT, CrawlKeys, DocEntry, RedisStore, encode_page
+from newscrawl.dedup.neardup import Fingerprint, MinHasher, sketch_of
+from newscrawl.devtools.site_server import SiteServer
+from newscrawl.state.redis_store import INDEX_FORMAT, CrawlKeys, DocEntry, RedisStore, encode_page
+from newscrawl.state.store import Claim, Validators
 
 PYTHON = sys.executable
 CRAWL = "www.example-news.com"

@@ -156,3 +156,20 @@ class Article:
             return cls(**kwargs)
         except TypeError as exc:
             raise ValueError(f"record does not fit the schema: {exc}") from exc
+
+
+@attrs.frozen(kw_only=True)
+class CrawledArticle(Article):
+    """An article as a spider yields it: the record, plus what its page says it is, which
+    the validation pipeline reads to tell a listing from an article. Neither attribute is
+    part of the record (:meth:`to_dict`); the validation pipeline passes on the plain
+    :class:`Article`."""
+
+    og_type: str | None = None
+    """The page's first ``og:type``, lower-cased."""
+    ld_types: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)
+    """The lower-cased ``@type`` names of the page's JSON-LD objects."""
+
+    def record(self) -> Article:
+        """The plain :class:`Article` of the record's attributes."""
+        return Article(**{f.name: getattr(self, f.name) for f in attrs.fields(Article)})

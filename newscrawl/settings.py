@@ -23,8 +23,8 @@ AUTOTHROTTLE_START_DELAY = 0.5
 AUTOTHROTTLE_MAX_DELAY = 30.0
 AUTOTHROTTLE_TARGET_CONCURRENCY = 2.0
 #: Items of one response processed at once. The pipelines are synchronous, so more buys
-#: nothing, while Scrapy starts this many tasks for every response (default 100: ~1 ms of
-#: CPU per page in bench/crawl.py).
+#: nothing, while Scrapy starts this many tasks for every response (default 100; the
+#: cost is measured by bench/crawl.py).
 CONCURRENT_ITEMS = 8
 
 # --- robustness ------------------------------------------------------------------------
@@ -84,24 +84,20 @@ NEWSCRAWL_NEARDUP_BANDS = 16
 NEWSCRAWL_NEARDUP_SHINGLE_SIZE = 5
 #: With a state store: send If-None-Match / If-Modified-Since for pages emitted before.
 NEWSCRAWL_CONDITIONAL_ENABLED = True
-#: TEST ONLY (tests/test_crash_safety.py): seconds the output pipeline sleeps after a
-#: line is appended and before the state commits it, so a test can kill the run there.
-#: Never set it in production. 0 = no pause.
-NEWSCRAWL_TEST_PAUSE_AFTER_APPEND = 0.0
 ITEM_PIPELINES = {
-    "newscrawl.pipelines.NormalizePipeline": 100,
-    "newscrawl.pipelines.ValidatePipeline": 200,
-    "newscrawl.pipelines.DedupPipeline": 300,
-    "newscrawl.pipelines.OutputPipeline": 900,
+    "newscrawl.pipelines.normalize_pipeline.NormalizePipeline": 100,
+    "newscrawl.pipelines.validate_pipeline.ValidatePipeline": 200,
+    "newscrawl.pipelines.dedup_pipeline.DedupPipeline": 300,
+    "newscrawl.pipelines.output_pipeline.OutputPipeline": 900,
 }
 
 # --- crawling: spiders, host guard, Retry-After, run report -------------------------------
-#: Run report (``newscrawl.extensions.RunReport``): rejects file, stats file, stderr summary.
+#: Run report (``newscrawl.extensions.report.RunReport``): rejects file, stats file, summary.
 NEWSCRAWL_REPORT_ENABLED = True
 #: Print the one-line run summary on stderr when the spider closes.
 NEWSCRAWL_SUMMARY = True
-#: Progress on stderr (``newscrawl.progress.Progress``): a live line when stderr is a
-#: terminal, else one plain line every NEWSCRAWL_PROGRESS_INTERVAL seconds. Off here so
+#: Progress on stderr (``newscrawl.extensions.progress.Progress``): a live line when stderr
+#: is a terminal, else one plain line every NEWSCRAWL_PROGRESS_INTERVAL seconds. Off here so
 #: that Scrapy's own commands keep a plain log; ``newscrawl crawl`` turns it on (not --quiet).
 NEWSCRAWL_PROGRESS_ENABLED = False
 NEWSCRAWL_PROGRESS_INTERVAL = 60.0
@@ -112,50 +108,58 @@ NEWSCRAWL_REDIS_URL = ""
 DOWNLOADER_MIDDLEWARES = {
     # HostGuard replaces Scrapy's OffsiteMiddleware: START hosts + profile hosts, http(s) only
     "scrapy.downloadermiddlewares.offsite.OffsiteMiddleware": None,
-    "newscrawl.middlewares.HostGuardMiddleware": 50,
+    "newscrawl.middlewares.hostguard.HostGuardMiddleware": 50,
     # after RetryMiddleware (550) in number, so responses reach it first
-    "newscrawl.middlewares.RetryAfterMiddleware": 560,
+    "newscrawl.middlewares.retryafter.RetryAfterMiddleware": 560,
     # state store: If-None-Match / If-Modified-Since; a 304 is "unchanged", not a reject
-    "newscrawl.state_middleware.ConditionalRequestMiddleware": 590,
+    "newscrawl.middlewares.conditional.ConditionalRequestMiddleware": 590,
     # inflates a gzip body once, before HttpCompressionMiddleware (590) would: a stream
     # cut before its trailer is a fetch_error, not half an article
-    "newscrawl.middlewares.GzipMiddleware": 595,
+    "newscrawl.middlewares.inflate.GzipMiddleware": 595,
     # Scrapy's, without decoding every page to find a refresh it does not have
     "scrapy.downloadermiddlewares.redirect.MetaRefreshMiddleware": None,
-    "newscrawl.middlewares.MetaRefreshMiddleware": 580,
+    "newscrawl.middlewares.metarefresh.MetaRefreshMiddleware": 580,
 }
 SPIDER_MIDDLEWARES = {
     # a callback error costs one page: recorded as a parse_error reject
-    "newscrawl.middlewares.ParseErrorMiddleware": 40,
+    "newscrawl.middlewares.parseerror.ParseErrorMiddleware": 40,
     # the spiders count read_more hops themselves (--depth); DEPTH_LIMIT is not used
     "scrapy.spidermiddlewares.depth.DepthMiddleware": None,
     # a development aid that warns when a spider copies response.meta into new requests;
     # newscrawl's spiders never do (each of these layers costs every response a pass)
     "scrapy.spidermiddlewares.metacopy.MetaCopyDetectionMiddleware": None,
 }
-#: Freeze the start-up objects and space young GC collections (``newscrawl.gctune``).
+#: Freeze the start-up objects and space young GC collections (``extensions.gctune``).
 NEWSCRAWL_GC_TUNING_ENABLED = True
 #: Allocations between young-generation collections during a crawl (CPython: 700).
 NEWSCRAWL_GC_THRESHOLD = 10_000
 EXTENSIONS = {
-    "newscrawl.gctune.GcTuning": 0,
-    "newscrawl.extensions.RunReport": 500,
+    "newscrawl.extensions.gctune.GcTuning": 0,
+    "newscrawl.extensions.report.RunReport": 500,
     # live progress line / periodic progress lines on stderr (connected before RunReport,
     # so the live line is cleared before the run summary is printed)
-    "newscrawl.progress.Progress": 450,
+    "newscrawl.extensions.progress.Progress": 450,
     # opens NEWSCRAWL_STATE for the pipelines and the conditional-request middleware
-    "newscrawl.state.extension.StateExtension": 100,
+    "newscrawl.extensions.state_extension.StateExtension": 100,
+    # a news-redis worker's life in its fleet: join, lease, idle, leave
+    "newscrawl.extensions.fleet_worker.FleetWorker": 200,
+}
+#: Settings implied by the spider's arguments (site profile time zone, -a max_items) and,
+#: for a news-redis worker, the shared scheduler of its crawl: set before they freeze.
+ADDONS = {
+    "newscrawl.extensions.spider_settings.SpiderSettings": 0,
+    "newscrawl.extensions.fleet_settings.FleetSettings": 10,
 }
 #: ``scrapy crawl ... -O out.jsonl`` writes the same records as ``newscrawl crawl``.
 FEED_EXPORTERS = {
-    "jsonlines": "newscrawl.extensions.RecordJsonLinesExporter",
-    "jsonl": "newscrawl.extensions.RecordJsonLinesExporter",
-    "jl": "newscrawl.extensions.RecordJsonLinesExporter",
+    "jsonlines": "newscrawl.output.feedexport.RecordJsonLinesExporter",
+    "jsonl": "newscrawl.output.feedexport.RecordJsonLinesExporter",
+    "jl": "newscrawl.output.feedexport.RecordJsonLinesExporter",
 }
 #: A page given up on is recorded in the rejects file; the log needs no error for it.
 RETRY_GIVE_UP_LOG_LEVEL = "INFO"
 
-# --- distributed mode (--redis): one crawl shared by many processes (newscrawl.distributed)
+# --- distributed mode (--redis): one crawl shared by many processes (newscrawl/distributed/)
 #: Crawl name: every Redis key of the crawl lives under ``newscrawl:<name>:``. Empty: the
 #: ``--site`` name, else the START hosts ("news.example.com").
 NEWSCRAWL_REDIS_CRAWL = ""

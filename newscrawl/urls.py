@@ -8,6 +8,8 @@ from urllib.parse import parse_qsl, quote, urlencode, urljoin, urlsplit, urlunsp
 
 from w3lib.url import canonicalize_url
 
+from newscrawl.errors import FetchError
+
 if TYPE_CHECKING:
     from collections.abc import Iterable
 
@@ -154,3 +156,77 @@ def same_site(url: str, other: str) -> bool:
     if not a or not b:
         return False
     return a == b or a.endswith("." + b) or b.endswith("." + a)
+
+
+def normalize_host(host: str) -> str:
+    """Lower-case host name without ``www.`` and without a trailing dot.
+
+    >>> normalize_host("WWW.TrtWorld.com.")
+    'trtworld.com'
+    """
+    return host.strip().lower().rstrip(".").removeprefix("www.")
+
+
+_DEFAULT_PORTS = {"http": 80, "https": 443}
+
+
+def site_key(url: str) -> str:
+    """The host of ``url`` as the host guard compares it: :func:`normalize_host`, plus
+    ``:port`` when the URL names a port other than its scheme's default (another port
+    on the same host is another service, not the site).
+
+    >>> site_key("https://WWW.ex.com:443/a"), site_key("http://127.0.0.1:8080/x")
+    ('ex.com', '127.0.0.1:8080')
+    """
+    parts = urlsplit(url)
+    host = normalize_host(parts.hostname or "")
+    try:
+        port = parts.port
+    except ValueError:  # out of range: no service there either
+        port = None
+    if not host or port is None or port == _DEFAULT_PORTS.get(parts.scheme):
+        return host
+    return f"{host}:{port}"
+
+
+def offsite_reason(url: str, allowed: Iterable[str]) -> str | None:
+    """Why ``url`` is outside the crawl (``None`` when it is inside).
+
+    An empty ``allowed`` lets every http(s) host in.
+
+    >>> offsite_reason("https://www.ex.com/a", {"ex.com"}) is None
+    True
+    >>> offsite_reason("file:///etc/passwd", {"ex.com"})
+    "scheme 'file' is never followed"
+    >>> offsite_reason("https://other.org/a", {"ex.com"})
+    "host 'other.org' is outside the crawl"
+    >>> offsite_reason("http://ex.com:6379/", {"ex.com"})
+    "host 'ex.com:6379' is outside the crawl"
+    """
+    parts = urlsplit(url)
+    if parts.scheme not in ("http", "https"):
+        return f"scheme {parts.scheme!r} is never followed"
+    hosts = {normalize_host(h) for h in allowed}
+    host = site_key(url)
+    if hosts and host not in hosts:
+        return f"host {host!r} is outside the crawl"
+    return None
+
+
+def check_http_url(url: str) -> str:
+    """Return ``url`` when it is an absolute http(s) URL, else raise :class:`FetchError`.
+
+    >>> check_http_url("ftp://x/y")
+    Traceback (most recent call last):
+    ...
+    newscrawl.errors.FetchError: not an http(s) URL: 'ftp://x/y'
+    """
+    try:
+        parts = urlsplit(url)
+        valid = parts.scheme in ("http", "https") and bool(parts.hostname)
+        _ = parts.port  # ValueError for a port out of range
+    except ValueError as exc:  # "http://[::1/": a broken IPv6 literal
+        raise FetchError(f"not a valid URL: {url!r} ({exc})") from exc
+    if not valid:
+        raise FetchError(f"not an http(s) URL: {url!r}")
+    return url

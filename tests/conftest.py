@@ -7,7 +7,7 @@ from pathlib import Path
 
 import pytest
 
-from newscrawl.server import SiteServer
+from newscrawl.devtools.site_server import SiteServer
 
 pytest_plugins = ("tests.redis_server",)  # redis_server / redis_url fixtures (distributed mode)
 

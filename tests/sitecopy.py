@@ -13,7 +13,7 @@ import shutil
 from contextlib import contextmanager
 from typing import TYPE_CHECKING
 
-from newscrawl.server import ROUTES_FILE, SiteServer
+from newscrawl.devtools.site_server import ROUTES_FILE, SiteServer
 
 if TYPE_CHECKING:
     from collections.abc import Iterator

@@ -9,7 +9,6 @@ itself matters (standard output on a full disk, a crawl's Twisted reactor).
 
 from __future__ import annotations
 
-import functools
 import json
 import sqlite3
 import subprocess
@@ -22,9 +21,7 @@ import pytest
 
 from newscrawl import parse_article
 from newscrawl.cli import main
-from newscrawl.commands import scrape
-from newscrawl.fetch import fetch
-from newscrawl.schema import record_errors
+from newscrawl.record.schema_check import record_errors
 from newscrawl.settings import DOWNLOAD_MAXSIZE
 from tests.faultserver import (
     FaultServer,
@@ -128,13 +125,6 @@ def server(tripwire):
         yield fault
 
 
-@pytest.fixture
-def short_timeout(monkeypatch):
-    """Scrape's fetch with a 1 s timeout instead of DOWNLOAD_TIMEOUT."""
-    monkeypatch.setattr(scrape, "fetch", functools.partial(fetch, timeout=1.0))
-
-
-@pytest.mark.usefixtures("short_timeout")
 @pytest.mark.parametrize(
     ("path", "words"),
     [
@@ -155,7 +145,9 @@ def short_timeout(monkeypatch):
     ],
 )
 def test_scrape_bad_pages(capsys, server, tripwire, path, words):
-    assert_one_line(cli(capsys, "scrape", server.url(path)), server.url(path)[:20], *words)
+    # -s DOWNLOAD_TIMEOUT=1: scrape reads the project settings as crawl does
+    result = cli(capsys, "scrape", server.url(path), "-s", "DOWNLOAD_TIMEOUT=1")
+    assert_one_line(result, server.url(path)[:20], *words)
     assert tripwire.connections == 0
 
 
@@ -259,9 +251,9 @@ def test_scrape_output_keeps_whole_lines_when_the_disk_fills(tmp_path, monkeypat
         real_write(fd, data[: len(data) // 2])
         raise OSError(28, "No space left on device")
 
-    monkeypatch.setattr("newscrawl.jsonl.os.write", half_write)
+    monkeypatch.setattr("newscrawl.output.jsonl.os.write", half_write)
     from newscrawl.errors import NewscrawlError
-    from newscrawl.jsonl import append_line
+    from newscrawl.output.jsonl import append_line
 
     with pytest.raises(NewscrawlError, match="No space left on device"):
         append_line(out, {"second": 2})

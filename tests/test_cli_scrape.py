@@ -8,8 +8,8 @@ import sys
 
 import pytest
 
-from newscrawl.schema import record_errors
-from newscrawl.server import SiteServer
+from newscrawl.devtools.site_server import SiteServer
+from newscrawl.record.schema_check import record_errors
 
 PARAGRAPH = (
     "The harbour authority said on Tuesday that the new ferry line would start in spring, "
@@ -79,6 +79,25 @@ def test_scrape_from_html_file(tmp_path):
     assert record["canonical_url"] == "https://harbour.example/news/ferry"
     assert record["authors"] == ["Mara Quint"]
     assert record["date_published"] == "2026-11-20T08:30:00+01:00"
+
+
+def test_scrape_reads_the_project_settings_and_s_overrides(tmp_path):
+    """The article has 61 body words: ``-s NEWSCRAWL_MIN_BODY_WORDS=100`` makes it no
+    article, as in a crawl; ``NEWSCRAWL_TRACKING_PARAMS`` extends the canonical URL's."""
+    page = tmp_path / "page.html"
+    page.write_text(ARTICLE, encoding="utf-8")
+    url = "https://harbour.example/news/ferry?ref=home"
+    strict = run_cli("scrape", url, "--html", str(page), "-s", "NEWSCRAWL_MIN_BODY_WORDS=100")
+    assert_one_line_error(strict, "not an article", "body has 61 words (fewer than 100)")
+    result = run_cli("scrape", url, "--html", str(page), "-s", "NEWSCRAWL_TRACKING_PARAMS=ref")
+    assert result.returncode == 0, result.stderr
+    record = json.loads(result.stdout)
+    assert (record["word_count"], record["canonical_url"]) == (
+        61,
+        "https://harbour.example/news/ferry",
+    )
+    bad = run_cli("scrape", url, "--html", str(page), "-s", "NEWSCRAWL_MIN_BODY_WORDS=many")
+    assert_one_line_error(bad, "bad setting")
 
 
 def test_scrape_fetches_over_http_and_follows_redirects(site):

@@ -1,8 +1,8 @@
 """SIGKILL real ``newscrawl crawl --state`` runs; the next runs lose and duplicate nothing.
 
 A scheduled job writes a new output file per run. For each seed: the first run is paused
-by the test-only hook ``NEWSCRAWL_TEST_PAUSE_AFTER_APPEND`` right after it appended its
-first line and before the state committed it, and is killed there; the second run is
+by tests/crash_pause.py right after it appended its first line and before the state
+committed it, and is killed there; the second run is
 killed at a moment the seed picks (after some lines, plus a random fraction of a second);
 then runs are started until one completes. Across all the files of a seed, every article
 of the test site appears exactly once, and no file ends with a torn line.
@@ -22,6 +22,7 @@ import subprocess
 import sys
 import time
 from collections import Counter
+from pathlib import Path
 from typing import TYPE_CHECKING
 
 import pytest
@@ -30,12 +31,12 @@ from tests.conftest import FIXTURES
 from tests.sitecopy import served_copy
 
 if TYPE_CHECKING:
-    from pathlib import Path
-
-    from newscrawl.server import SiteServer
+    from newscrawl.devtools.site_server import SiteServer
 
 #: Seconds added to every response of the test site.
 DELAY = 0.15
+#: Runs ``newscrawl`` with a pause after each claimed line is appended.
+PAUSING = str(Path(__file__).with_name("crash_pause.py"))
 #: The hook's pause: far longer than the test needs to see the line and kill the run.
 PAUSE = 30.0
 SEEDS = (11, 23, 37, 41)
@@ -64,12 +65,15 @@ def site(tmp_path) -> SiteServer:
 class Crawl:
     """One ``newscrawl crawl`` subprocess writing ``runs/<name>.jsonl``."""
 
-    def __init__(self, tmp_path: Path, site: SiteServer, name: str, *extra: str) -> None:
+    def __init__(
+        self, tmp_path: Path, site: SiteServer, name: str, *extra: str, pause: float = 0.0
+    ) -> None:
         self.out = tmp_path / "runs" / f"{name}.jsonl"
         self.err = tmp_path / "runs" / f"{name}.err"
         self.out.parent.mkdir(exist_ok=True)
+        runner = [PAUSING, str(pause)] if pause else ["-m", "newscrawl"]
         command = [
-            sys.executable, "-m", "newscrawl", "crawl", site.url("/"), "--depth", "2",
+            sys.executable, *runner, "crawl", site.url("/"), "--depth", "2",
             "--state", str(tmp_path / "state.sqlite"), "-o", str(self.out), *FAST, *extra,
         ]  # fmt: skip
         with self.err.open("w") as err:
@@ -130,7 +134,7 @@ def test_killed_runs_lose_nothing_and_duplicate_nothing(tmp_path, site, seed):
     runs: list[Crawl] = []
     try:
         # run 1: killed between the append of its first line and the state commit
-        paused = Crawl(tmp_path, site, "run1", "-s", f"NEWSCRAWL_TEST_PAUSE_AFTER_APPEND={PAUSE}")
+        paused = Crawl(tmp_path, site, "run1", pause=PAUSE)
         runs.append(paused)
         assert paused.wait_for_lines(1), paused.err.read_text()
         paused.kill()
@@ -159,7 +163,7 @@ def test_killed_runs_lose_nothing_and_duplicate_nothing(tmp_path, site, seed):
 def test_torn_last_line_is_cut_and_its_article_crawled_again(tmp_path, site):
     """A crash that left half a line (a write cut short by a power loss): the next run on
     the same file cuts it, counts it, says so, and emits the article again."""
-    paused = Crawl(tmp_path, site, "day", "-s", f"NEWSCRAWL_TEST_PAUSE_AFTER_APPEND={PAUSE}")
+    paused = Crawl(tmp_path, site, "day", pause=PAUSE)
     try:
         assert paused.wait_for_lines(1), paused.err.read_text()
     finally:

@@ -14,14 +14,14 @@ from typing import TYPE_CHECKING
 import pytest
 
 from newscrawl.cli import main
-from newscrawl.schema import record_errors
+from newscrawl.devtools.site_server import SiteServer
+from newscrawl.record.schema_check import record_errors
 from tests.conftest import FIXTURES
 from tests.sitecopy import served_copy
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from newscrawl.server import SiteServer
 
 #: Fast and deterministic in tests: no delays, one retry.
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "RETRY_TIMES=1"]
@@ -288,3 +288,38 @@ def test_state_makes_a_second_run_emit_only_new_articles(tmp_path, site):
     (tmp_path / "runs" / "day.jsonl").rename(tmp_path / "runs" / "first.jsonl")
     second = crawl(tmp_path, site, site.url("/sitemap-news.xml"), "--state", state)
     assert second.records == []
+
+
+#: An article page whose body is one paragraph of exactly 20 words.
+FERRY = "/world/2024/03/15/ferry-service-resumes.html"
+FERRY_PAGE = """<!DOCTYPE html>
+<html lang="en"><head><meta charset="utf-8">
+<title>Ferry service resumes after storm | The Harbour Ledger</title>
+<meta property="og:type" content="article">
+</head><body><article>
+<h1>Ferry service resumes after storm</h1>
+<p class="byline">By Ana Reyes</p>
+<div class="article-body">
+<p>The morning ferry to the northern islands sailed again on Friday after two days tied up in
+the old harbour.</p>
+</div></article></body></html>
+"""
+
+
+@pytest.mark.parametrize(
+    ("settings", "emitted", "rejected"),
+    [
+        (["-s", "NEWSCRAWL_MIN_BODY_WORDS=10"], [20], []),
+        ([], [], [("not_article", "body has 20 words (fewer than 40)")]),
+    ],
+)
+def test_min_body_words_setting_decides_in_a_crawl(tmp_path, settings, emitted, rejected):
+    """The not-an-article rule is the validation pipeline's, with the setting: a 20-word
+    page is emitted under ``-s NEWSCRAWL_MIN_BODY_WORDS=10`` and rejected by default."""
+    root = tmp_path / "short-site"
+    (root / FERRY.lstrip("/")).parent.mkdir(parents=True)
+    (root / FERRY.lstrip("/")).write_text(FERRY_PAGE, "utf-8")
+    with SiteServer(root) as server:
+        run = crawl(tmp_path, server, server.url(FERRY), *settings)
+    assert [r["word_count"] for r in run.records] == emitted
+    assert [(r["reason"], r["detail"]) for r in run.rejects] == rejected

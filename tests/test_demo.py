@@ -8,8 +8,13 @@ import sys
 from pathlib import Path
 
 from newscrawl.commands.demo import summary
-from newscrawl.demo import EXPECTED_ARTICLES, MISSING_PAGES, NON_ARTICLE_PAGES, PRIVATE_PAGES
-from newscrawl.schema import record_errors
+from newscrawl.devtools.demo_site import (
+    EXPECTED_ARTICLES,
+    MISSING_PAGES,
+    NON_ARTICLE_PAGES,
+    PRIVATE_PAGES,
+)
+from newscrawl.record.schema_check import record_errors
 
 
 def _read(path):

@@ -19,7 +19,8 @@ import lxml.html
 import pytest
 from lxml import etree
 
-from newscrawl import demo, parse_article
+from newscrawl import parse_article
+from newscrawl.devtools import demo_site as demo
 from newscrawl.urls import canonical_url
 
 if TYPE_CHECKING:
@@ -27,8 +28,8 @@ if TYPE_CHECKING:
     from importlib.resources.abc import Traversable
     from pathlib import Path
 
+    from newscrawl.devtools.site_server import SiteServer
     from newscrawl.items import Article
-    from newscrawl.server import SiteServer
 
 ARTICLE_PATH = re.compile(
     r"^/(world|business|science|private)/(\d{4})/(\d{2})/(\d{2})/[a-z0-9-]+/$"

@@ -6,20 +6,12 @@ import gzip
 
 import pytest
 
-from newscrawl.discovery import (
-    Entry,
-    Kind,
-    PageSignals,
-    detect_kind,
-    gunzip,
-    is_site_root,
-    looks_like_article_url,
-    page_signals,
-    parse_since,
-    published_before,
-    read_listing,
-    robots_sitemaps,
-)
+from newscrawl.discovery.documents import Entry, Kind, detect_kind, gunzip
+from newscrawl.discovery.listings import read_listing
+from newscrawl.discovery.pagesignals import PageSignals, page_signals
+from newscrawl.discovery.since import parse_since, published_before
+from newscrawl.discovery.sitemaps import robots_sitemaps
+from newscrawl.discovery.urlshape import is_site_root, looks_like_article_url
 from newscrawl.parsers import parse_article, parse_page
 from tests.conftest import FIXTURES, require_dataset
 

@@ -1,4 +1,4 @@
-"""Distributed mode (newscrawl/distributed.py, the news-redis spider, ``newscrawl redis``).
+"""Distributed mode (newscrawl/distributed/, the news-redis spider, ``newscrawl redis``).
 
 First the pieces against a real redis-server: runs and leases, the expiring dupefilter,
 the ``redis`` command. Then whole fleets: two and three ``python -m newscrawl crawl
@@ -24,17 +24,13 @@ from scrapy.crawler import Crawler
 from scrapy.settings import Settings
 
 from newscrawl.cli import main
-from newscrawl.demo import EXPECTED_ARTICLES, START_PATHS, serve_site
-from newscrawl.distributed import (
-    ExpiringDupeFilter,
-    Fleet,
-    crawl_name,
-    distributed_overrides,
-    start_entry,
-)
+from newscrawl.devtools.demo_site import EXPECTED_ARTICLES, START_PATHS, serve_site
+from newscrawl.distributed.dupefilter import ExpiringDupeFilter
+from newscrawl.distributed.fleet import Fleet, crawl_name, distributed_overrides, start_entry
 from newscrawl.errors import StateError
-from newscrawl.spiders.distributed import DistributedNewsSpider, url_of_entry
-from newscrawl.state.redis import CrawlKeys
+from newscrawl.spiders.news_redis_spider import DistributedNewsSpider, url_of_entry
+from newscrawl.spiders.news_spider import NewsSpider
+from newscrawl.state.redis_store import CrawlKeys
 
 if TYPE_CHECKING:
     from pathlib import Path
@@ -173,16 +169,25 @@ def _crawler(**values) -> Crawler:
     return Crawler(DistributedNewsSpider, settings)
 
 
+def _worker(crawler: Crawler, **kwargs) -> DistributedNewsSpider:
+    """The spider built, then the project's add-ons applied, as Scrapy does before it
+    freezes the settings."""
+    crawler.spider = DistributedNewsSpider.from_crawler(crawler, **kwargs)
+    crawler.addons.load_settings(crawler.settings)
+    return crawler.spider
+
+
 def test_spider_sets_the_shared_scheduler_and_state(redis_url):
     crawler = _crawler(NEWSCRAWL_REDIS_URL=redis_url, NEWSCRAWL_REDIS_SEEN_TTL=60)
-    spider = DistributedNewsSpider.from_crawler(crawler, start="https://www.ex.com/feed")
+    spider = _worker(crawler, start="https://www.ex.com/feed")
     settings = crawler.settings
-    assert settings["SCHEDULER"] == "newscrawl.distributed.SharedScheduler"
+    assert settings["SCHEDULER"] == "newscrawl.distributed.scheduler.SharedScheduler"
     assert settings["SCHEDULER_QUEUE_KEY"] == "newscrawl:ex.com:requests"
     assert settings["SCHEDULER_DUPEFILTER_KEY"] == "newscrawl:ex.com:dupefilter"
     assert settings["REDIS_START_URLS_KEY"] == "newscrawl:ex.com:start_urls"
     assert settings.getbool("SCHEDULER_PERSIST")
     assert settings["NEWSCRAWL_STATE"] == f"{redis_url}?crawl=ex.com"
+    assert settings["NEWSCRAWL_REDIS_CRAWL"] == "ex.com"
     assert settings.getint("CONCURRENT_REQUESTS") == settings.getint(
         "CONCURRENT_REQUESTS_PER_DOMAIN"
     )
@@ -199,14 +204,18 @@ def test_spider_sets_the_shared_scheduler_and_state(redis_url):
 def test_spider_refuses_a_sqlite_state(redis_url):
     crawler = _crawler(NEWSCRAWL_REDIS_URL=redis_url, NEWSCRAWL_STATE="state.sqlite")
     with pytest.raises(ValueError, match="NEWSCRAWL_STATE must be empty or a redis"):
-        DistributedNewsSpider.from_crawler(crawler, start="https://ex.com/")
+        _worker(crawler, start="https://ex.com/")
 
 
-def test_spider_refuses_frozen_settings_it_cannot_set(redis_url):
+def test_spiders_write_no_settings_and_only_workers_get_the_fleet_settings(redis_url):
     crawler = _crawler(NEWSCRAWL_REDIS_URL=redis_url)
-    crawler.settings.freeze()
-    with pytest.raises(ValueError, match="frozen"):
-        DistributedNewsSpider.from_crawler(crawler, start="https://ex.com/")
+    DistributedNewsSpider.from_crawler(crawler, start="https://ex.com/")
+    assert crawler.settings["SCHEDULER"] == "scrapy.core.scheduler.Scheduler"  # untouched
+    news = Crawler(NewsSpider, crawler.settings.copy())
+    news.spider = NewsSpider.from_crawler(news, start="https://ex.com/")
+    news.addons.load_settings(news.settings)  # FleetSettings: not a fleet worker
+    assert news.settings["SCHEDULER"] == "scrapy.core.scheduler.Scheduler"
+    assert not news.settings.get("NEWSCRAWL_STATE")
 
 
 # --- newscrawl redis status | feed | clear --------------------------------------------------

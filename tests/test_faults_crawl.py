@@ -18,8 +18,8 @@ from typing import TYPE_CHECKING
 import attrs
 import pytest
 
-from newscrawl.rejects import REASONS
-from newscrawl.schema import record_errors
+from newscrawl.record.rejects import REASONS
+from newscrawl.record.schema_check import record_errors
 from tests.faultserver import (
     FaultServer,
     Hit,

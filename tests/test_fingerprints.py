@@ -1,6 +1,6 @@
 from __future__ import annotations
 
-from newscrawl.fingerprints import content_hash, shingles, tokens
+from newscrawl.dedup.fingerprints import content_hash, shingles, tokens
 
 
 def test_content_hash_ignores_cosmetics():

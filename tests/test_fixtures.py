@@ -1,4 +1,4 @@
-"""Every fixture case, field by field; and the ``python -m newscrawl.fixtures`` commands.
+"""Every fixture case, field by field; and the ``python -m newscrawl.devtools.fixture_cases`` commands.
 
 A case is ``fixtures/<site>/<slug>/`` with a saved page and a hand-written
 ``expected.json``. Each expected field is its own test (``trtworld/slug::headline``), so
@@ -17,8 +17,8 @@ import attrs
 import pytest
 
 from newscrawl import parse_article
-from newscrawl.fingerprints import content_hash
-from newscrawl.fixtures import (
+from newscrawl.dedup.fingerprints import content_hash
+from newscrawl.devtools.fixture_cases import (
     EXPECTED_JSON,
     RESPONSE_HTML,
     RESPONSE_JSON,
@@ -29,7 +29,7 @@ from newscrawl.fixtures import (
     load_expected,
     main,
 )
-from newscrawl.schema import record_errors
+from newscrawl.record.schema_check import record_errors
 from newscrawl.text import word_count
 from tests.conftest import FIXTURES, ROOT
 
@@ -149,7 +149,7 @@ def test_response_json(path):
     (path / RESPONSE_HTML).read_bytes().decode(info["encoding"])
 
 
-# --- python -m newscrawl.fixtures ------------------------------------------------------
+# --- python -m newscrawl.devtools.fixture_cases ------------------------------------------------------
 
 PAGE = b"""<!DOCTYPE html><html lang="en"><head><meta charset="utf-8">
 <title>Ferry service resumes - Harbour Times</title></head><body>
@@ -275,7 +275,7 @@ def test_rerun_diff_reports_differences(tmp_path, page_file, capsys):
 def test_module_entry_point(tmp_path, page_file):
     case_dir = tmp_path / "case"
     done = subprocess.run(
-        [sys.executable, "-m", "newscrawl.fixtures", "save", URL, "--html", str(page_file),
+        [sys.executable, "-m", "newscrawl.devtools.fixture_cases", "save", URL, "--html", str(page_file),
          str(case_dir)],
         capture_output=True, text=True, cwd=ROOT, check=False,
     )  # fmt: skip

@@ -1,4 +1,4 @@
-"""GcTuning (newscrawl/gctune.py): GC frozen and spaced while the spider runs, then restored."""
+"""GcTuning (newscrawl/extensions/gctune.py): GC frozen and spaced while the spider runs, then restored."""
 
 from __future__ import annotations
 
@@ -10,7 +10,7 @@ from scrapy.exceptions import NotConfigured
 from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 
-from newscrawl.gctune import GcTuning
+from newscrawl.extensions.gctune import GcTuning
 
 
 def _tuning(**settings: object) -> GcTuning:
@@ -47,5 +47,5 @@ def test_not_configured(settings):
 def test_enabled_by_the_project_settings():
     from newscrawl import settings
 
-    assert settings.EXTENSIONS["newscrawl.gctune.GcTuning"] is not None
+    assert settings.EXTENSIONS["newscrawl.extensions.gctune.GcTuning"] is not None
     assert settings.NEWSCRAWL_GC_TUNING_ENABLED is True

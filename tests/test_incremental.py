@@ -13,14 +13,14 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from newscrawl.state import open_store
+from newscrawl.state.locations import open_store
 from tests.conftest import FIXTURES
 from tests.sitecopy import served_copy
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from newscrawl.server import SiteServer
+    from newscrawl.devtools.site_server import SiteServer
 
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "RETRY_TIMES=1"]
 CRANE = "/news/2024/03/04/harbour-crane-unveiled.html"  # served with an ETag

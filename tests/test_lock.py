@@ -8,11 +8,11 @@ import sys
 import pytest
 
 from newscrawl.errors import StateError
-from newscrawl.lock import StateLock, lock_path_for
+from newscrawl.state.lock import StateLock, lock_path_for
 
 HOLD = """
 import sys, time
-from newscrawl.lock import StateLock
+from newscrawl.state.lock import StateLock
 with StateLock(sys.argv[1]):
     print("locked", flush=True)
     time.sleep(60)

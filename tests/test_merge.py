@@ -9,7 +9,7 @@ import sys
 import pyarrow.parquet as pq
 import pytest
 
-from newscrawl.schema import record_errors
+from newscrawl.record.schema_check import record_errors
 
 
 def record(url: str, scraped_at: str, published: str | None, headline: str = "A headline"):

@@ -1,4 +1,4 @@
-"""Near-duplicate fingerprints and the in-memory LSH index (newscrawl/neardup.py)."""
+"""Near-duplicate fingerprints and the in-memory LSH index (newscrawl/dedup/neardup.py)."""
 
 from __future__ import annotations
 
@@ -7,9 +7,9 @@ import random
 import numpy as np
 import pytest
 
-from newscrawl import neardup
-from newscrawl.fingerprints import shingles
-from newscrawl.neardup import MinHasher, NearDupIndex, shingle_hashes, similarity, sketch_of
+from newscrawl.dedup import neardup
+from newscrawl.dedup.fingerprints import shingles
+from newscrawl.dedup.neardup import MinHasher, NearDupIndex, shingle_hashes, similarity, sketch_of
 
 WORDS = [f"word{i}" for i in range(3000)]
 

@@ -1,4 +1,4 @@
-"""Record normalisation (newscrawl/normalize.py): pure functions, table-driven."""
+"""Record normalisation (newscrawl/record/normalize.py): pure functions, table-driven."""
 
 from __future__ import annotations
 
@@ -9,16 +9,16 @@ import attrs
 import pytest
 import scrapy
 
-from newscrawl.fingerprints import content_hash
+from newscrawl.dedup.fingerprints import content_hash
 from newscrawl.items import Article, Image, RelatedLink
-from newscrawl.normalize import (
+from newscrawl.record.normalize import (
     as_article,
     normalize_article,
     normalize_date,
     normalize_language,
     utc_seconds,
 )
-from newscrawl.schema import record_errors
+from newscrawl.record.schema_check import record_errors
 
 NOW = datetime(2024, 5, 1, 12, 30, 45, 123456, tzinfo=UTC)
 ISTANBUL = ZoneInfo("Europe/Istanbul")

@@ -15,7 +15,7 @@ from hypothesis import strategies as st
 
 from newscrawl import parse_article
 from newscrawl.errors import NewscrawlError
-from newscrawl.schema import record_errors
+from newscrawl.record.schema_check import record_errors
 
 URL = "https://news.example/world/2026/11/20/a-story"
 BASE_PAGE = """<!doctype html><html lang="en"><head><meta charset="utf-8">

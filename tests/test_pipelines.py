@@ -14,17 +14,15 @@ from scrapy.utils.test import get_crawler
 
 from newscrawl import settings as project_settings
 from newscrawl.errors import NewscrawlError
+from newscrawl.extensions.state_extension import StateExtension
 from newscrawl.items import Article
-from newscrawl.pipelines import (
-    DedupPipeline,
-    NormalizePipeline,
-    OutputPipeline,
-    ValidatePipeline,
-)
-from newscrawl.rejects import NotModified, RejectItem, SkipItem
-from newscrawl.state import open_store
-from newscrawl.state.extension import StateExtension
-from newscrawl.state_middleware import ConditionalRequestMiddleware
+from newscrawl.middlewares.conditional import ConditionalRequestMiddleware, NotModified
+from newscrawl.pipelines.dedup_pipeline import DedupPipeline
+from newscrawl.pipelines.drops import RejectItem, SkipItem
+from newscrawl.pipelines.normalize_pipeline import NormalizePipeline
+from newscrawl.pipelines.output_pipeline import OutputPipeline
+from newscrawl.pipelines.validate_pipeline import ValidatePipeline
+from newscrawl.state.locations import open_store
 
 WORDS = [f"word{i}" for i in range(2000)]
 
@@ -38,7 +36,9 @@ def body(seed: int, words: int = 300) -> str:
 def crawler_for(**overrides):
     values = {k: v for k, v in vars(project_settings).items() if k.isupper()}
     values.pop("TWISTED_REACTOR", None)
-    values.update(EXTENSIONS={"newscrawl.state.extension.StateExtension": 100}, **overrides)
+    values.update(
+        EXTENSIONS={"newscrawl.extensions.state_extension.StateExtension": 100}, **overrides
+    )
     return get_crawler(Spider, values)
 
 

@@ -19,16 +19,16 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from newscrawl.neardup import MinHasher
-from newscrawl.progress import Progress
-from newscrawl.state import open_store
+from newscrawl.dedup.neardup import MinHasher
+from newscrawl.extensions.progress import Progress
+from newscrawl.state.locations import open_store
 from tests.conftest import FIXTURES
 from tests.sitecopy import served_copy
 
 if TYPE_CHECKING:
     from pathlib import Path
 
-    from newscrawl.server import SiteServer
+    from newscrawl.devtools.site_server import SiteServer
 
 FAST = ["-s", "DOWNLOAD_DELAY=0", "-s", "AUTOTHROTTLE_ENABLED=False", "-s", "RETRY_TIMES=1"]
 BRIDGE = "/world/2024/03/12/river-bridge-reopens-to-traffic.html"
@@ -37,7 +37,7 @@ PROGRESS = re.compile(
 )
 HOLD = """
 import sys, time
-from newscrawl.lock import StateLock
+from newscrawl.state.lock import StateLock
 with StateLock(sys.argv[1]):
     print("locked", flush=True)
     time.sleep(60)

@@ -1,4 +1,4 @@
-"""The Redis state store (newscrawl/state/redis.py) against a real redis-server.
+"""The Redis state store (newscrawl/state/redis_store.py) against a real redis-server.
 
 The behaviours of the SQLite store's tests (emission, versions, validators, near-
 duplicates, layout, reconcile), then what only a shared store has: namespaced keys,
@@ -13,11 +13,12 @@ from typing import TYPE_CHECKING
 
 import pytest
 
+from newscrawl.dedup.neardup import MinHasher
 from newscrawl.errors import StateError
-from newscrawl.jsonl import append_line
-from newscrawl.neardup import MinHasher
-from newscrawl.state import Claim, RedisStore, Validators, check_location, open_store
-from newscrawl.state.redis import ClaimLost, CrawlKeys, RedisLocation
+from newscrawl.output.jsonl import append_line
+from newscrawl.state.locations import check_location, open_store
+from newscrawl.state.redis_store import CrawlKeys, RedisLocation, RedisStore
+from newscrawl.state.store import Claim, ClaimLost, Validators
 
 if TYPE_CHECKING:
     from pathlib import Path

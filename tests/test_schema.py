@@ -1,4 +1,4 @@
-"""Record validation (newscrawl/schema.py): the compiled fast check and jsonschema agree.
+"""Record validation (newscrawl/record/schema_check.py): the compiled fast check and jsonschema agree.
 
 ``record_errors`` trusts the compiled check when it accepts a record; these cases make
 sure it never accepts what the full validator rejects (and names).
@@ -11,7 +11,7 @@ from typing import Any
 import fastjsonschema
 import pytest
 
-from newscrawl.schema import _fast_check, _validator, record_errors
+from newscrawl.record.schema_check import _fast_check, _validator, record_errors
 
 VALID: dict[str, Any] = {
     "schema_version": 1,

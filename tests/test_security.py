@@ -18,8 +18,9 @@ from typing import TYPE_CHECKING
 
 import pytest
 
-from newscrawl import discovery, parse_article
-from newscrawl.discovery import Kind
+from newscrawl import parse_article
+from newscrawl.discovery.documents import MAX_DOCUMENT_BYTES, Kind, detect_kind, gunzip
+from newscrawl.discovery.listings import read_listing
 from tests.faultserver import (
     FaultServer,
     Tripwire,
@@ -63,8 +64,8 @@ def test_billion_laughs_sitemap_is_not_expanded():
     body = billion_laughs_sitemap("http://127.0.0.1:1/news/2026/11/20/story", levels=10)
     tracemalloc.start()
     try:
-        listing = discovery.read_listing(body.encode(), "http://127.0.0.1:1/sitemap.xml")
-        kind = discovery.detect_kind(body.encode())
+        listing = read_listing(body.encode(), "http://127.0.0.1:1/sitemap.xml")
+        kind = detect_kind(body.encode())
         peak = tracemalloc.get_traced_memory()[1]
     finally:
         tracemalloc.stop()
@@ -77,7 +78,7 @@ def test_billion_laughs_sitemap_is_not_expanded():
 @pytest.mark.parametrize("levels", [3, 10, 30])
 def test_entity_depth_does_not_matter(levels):
     body = billion_laughs_sitemap("http://127.0.0.1:1/a", levels=levels).encode()
-    listing = discovery.read_listing(body, "http://127.0.0.1:1/sitemap.xml")
+    listing = read_listing(body, "http://127.0.0.1:1/sitemap.xml")
     assert sum(len(e.url) for e in listing.entries) < 200
 
 
@@ -87,10 +88,10 @@ def test_gzipped_sitemap_bomb_is_cut():
         b'<?xml version="1.0"?><urlset xmlns="http://www.sitemaps.org/schemas/sitemap/0.9">'
         b"<url><loc>http://127.0.0.1:1/news/2026/11/20/story</loc></url><!--"
     )
-    body = bomb_bytes(discovery.MAX_DOCUMENT_BYTES + (8 << 20), prefix=head)
+    body = bomb_bytes(MAX_DOCUMENT_BYTES + (8 << 20), prefix=head)
     assert len(body) < 200_000
-    assert len(discovery.gunzip(body)) == discovery.MAX_DOCUMENT_BYTES
-    listing = discovery.read_listing(body, "http://127.0.0.1:1/sitemap.xml.gz")
+    assert len(gunzip(body)) == MAX_DOCUMENT_BYTES
+    listing = read_listing(body, "http://127.0.0.1:1/sitemap.xml.gz")
     assert [e.url for e in listing.entries] == ["http://127.0.0.1:1/news/2026/11/20/story"]
 
 
@@ -131,7 +132,7 @@ def _documents(secret: Path, probe: str) -> dict[str, bytes]:
 def test_external_entities_neither_leak_nor_connect(secret_file, tripwire, name):
     probe = f"http://127.0.0.1:{tripwire.port}/probe"
     body = _documents(secret_file, probe)[name]
-    listing = discovery.read_listing(body, "http://127.0.0.1:1/feed.xml")
+    listing = read_listing(body, "http://127.0.0.1:1/feed.xml")
     assert listing.kind in (Kind.FEED, Kind.URLSET)
     assert SECRET not in repr(listing)
     assert tripwire.connections == 0

@@ -16,18 +16,16 @@ from scrapy.http import HtmlResponse, Response, XmlResponse
 from scrapy.utils.misc import build_from_crawler
 from scrapy.utils.test import get_crawler
 
-from newscrawl.extensions import RecordJsonLinesExporter, RunReport, stem_paths
+from newscrawl.extensions.report import RunReport, stem_paths
 from newscrawl.items import Article
-from newscrawl.middlewares import (
-    GzipMiddleware,
-    HostGuardMiddleware,
-    MetaRefreshMiddleware,
-    OffsiteRequest,
-    ParseErrorMiddleware,
-    RetryAfterMiddleware,
-    gunzip_whole,
-)
-from newscrawl.rejects import Reject, RejectItem, page_rejected
+from newscrawl.middlewares.hostguard import HostGuardMiddleware, OffsiteRequest
+from newscrawl.middlewares.inflate import GzipMiddleware, gunzip_whole
+from newscrawl.middlewares.metarefresh import MetaRefreshMiddleware
+from newscrawl.middlewares.parseerror import ParseErrorMiddleware
+from newscrawl.middlewares.retryafter import RetryAfterMiddleware
+from newscrawl.output.feedexport import RecordJsonLinesExporter
+from newscrawl.pipelines.drops import RejectItem
+from newscrawl.record.rejects import Reject, page_rejected
 
 
 class _Spider(Spider):

@@ -15,12 +15,16 @@ from scrapy.utils.test import get_crawler
 from twisted.internet import error
 from twisted.python.failure import Failure
 
-from newscrawl.items import Article
-from newscrawl.middlewares import OffsiteRequest
-from newscrawl.rejects import page_rejected
-from newscrawl.spiders.article import ArticleSpider
-from newscrawl.spiders.base import KEY, StartError, parse_starts, reject_for_failure
-from newscrawl.spiders.news import NewsSpider
+from newscrawl.discovery.starts import StartError, parse_starts
+from newscrawl.extensions.spider_settings import SpiderSettings
+from newscrawl.items import Article, CrawledArticle
+from newscrawl.middlewares.hostguard import OffsiteRequest
+from newscrawl.pipelines.drops import RejectItem
+from newscrawl.pipelines.validate_pipeline import ValidatePipeline
+from newscrawl.record.rejects import page_rejected
+from newscrawl.spiders.article_spider import ArticleSpider
+from newscrawl.spiders.news_spider import NewsSpider
+from newscrawl.spiders.newscrawl_spider import KEY, reject_for_failure
 from tests.conftest import FIXTURES
 
 BASE = "https://news.example"
@@ -80,8 +84,11 @@ def test_site_profile_supplies_starts_and_hosts():
 
 
 def test_site_profile_time_zone_reaches_the_settings():
-    crawler = Crawler(NewsSpider, {"ROBOTSTXT_OBEY": False})  # settings not frozen yet
-    NewsSpider.from_crawler(crawler, site="trtworld", max_items="3")
+    settings = {"ROBOTSTXT_OBEY": False, "ADDONS": {SpiderSettings: 0}}
+    crawler = Crawler(NewsSpider, settings)  # settings not frozen yet
+    crawler.spider = NewsSpider.from_crawler(crawler, site="trtworld", max_items="3")
+    assert crawler.settings.get("NEWSCRAWL_DEFAULT_TIMEZONE") is None  # the spider writes none
+    crawler.addons.load_settings(crawler.settings)  # as Scrapy does before freezing them
     assert crawler.settings.get("NEWSCRAWL_DEFAULT_TIMEZONE") == "Europe/Istanbul"
     assert crawler.settings.getint("CLOSESPIDER_ITEMCOUNT") == 3
 
@@ -172,7 +179,12 @@ def test_listed_page_reached_first_through_read_more_is_hop_0():
 def test_non_article_and_non_html_pages_are_rejected():
     spider, rejects = _spider(start=BASE)
     about = f"{BASE}/about/contact-the-newsroom.html"
-    assert list(spider.parse_article(_html(about, _page("/about/contact-the-newsroom.html")))) == []
+    (page,) = spider.parse_article(_html(about, _page("/about/contact-the-newsroom.html")))
+    assert isinstance(page, CrawledArticle)  # the validation pipeline judges it
+    assert page.og_type == "website"
+    with pytest.raises(RejectItem) as dropped:
+        ValidatePipeline(min_words=40).process_item(page)
+    rejects.append(dropped.value.reject)
     pdf = Response(
         url=f"{BASE}/report-2024-annual.pdf",
         body=b"%PDF-1.7",

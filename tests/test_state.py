@@ -7,12 +7,13 @@ import sqlite3
 
 import pytest
 
+from newscrawl.dedup.neardup import MinHasher
 from newscrawl.errors import StateError
-from newscrawl.jsonl import append_line
-from newscrawl.neardup import MinHasher
-from newscrawl.state import Claim, SQLiteStore, Validators, check_location, open_store
-from newscrawl.state.extension import MAX_NOTED, StateExtension
-from newscrawl.state.sqlite import MIGRATIONS, SCHEMA_VERSION, read_line_at
+from newscrawl.extensions.state_extension import MAX_NOTED, StateExtension
+from newscrawl.output.jsonl import append_line
+from newscrawl.state.locations import check_location, open_store
+from newscrawl.state.sqlite_store import MIGRATIONS, SCHEMA_VERSION, SQLiteStore, read_line_at
+from newscrawl.state.store import Claim, Validators
 
 HASH_A = "sha256:" + "a" * 64
 HASH_B = "sha256:" + "b" * 64

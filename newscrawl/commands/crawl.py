@@ -2,7 +2,7 @@
 
 Runs Scrapy in this process (``CrawlerProcess``) with the project settings plus the
 options given here. A SQLite ``--state`` is locked for the whole run
-(:class:`~newscrawl.lock.StateLock`); a Redis one is shared by design and not locked.
+(:class:`~newscrawl.state.lock.StateLock`); a Redis one is shared by design and not locked.
 Without ``-o`` the run writes ``output/<site or host>/<UTC date>/<run id>.jsonl``.
 
 Exit codes: 0 the run completed (even with failed pages), 1 the run could not run
@@ -20,31 +20,29 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-import attrs
-from scrapy.crawler import CrawlerProcess
-from scrapy.settings import Settings
-
-from newscrawl import discovery
-from newscrawl.distributed import crawl_name, distributed_overrides
+from newscrawl.crawler import CrawlPlan, run_crawl, setting_arg
+from newscrawl.discovery.since import parse_since
+from newscrawl.discovery.starts import StartError, parse_starts
+from newscrawl.distributed.fleet import crawl_name, distributed_overrides
 from newscrawl.errors import NewscrawlError
-from newscrawl.extensions import stem_paths
-from newscrawl.lock import StateLockedError, state_lock
+from newscrawl.extensions.report import stem_paths
 from newscrawl.sites import UnknownProfileError, load_profile
-from newscrawl.spiders.base import StartError, parse_starts
-from newscrawl.spiders.distributed import DistributedNewsSpider
-from newscrawl.spiders.news import NewsSpider
-from newscrawl.state import open_store
+from newscrawl.state.lock import StateLockedError, state_lock
 
 if TYPE_CHECKING:
     from collections.abc import Sequence
 
-    from twisted.python.failure import Failure
 
 logger = logging.getLogger(__name__)
 
+
 EXIT_OK, EXIT_FAILED, EXIT_USAGE, EXIT_LOCKED = 0, 1, 2, 3
+
+
 #: The run was stopped (SIGINT, SIGTERM) before it finished: 128 + SIGINT, as a shell says.
 EXIT_INTERRUPTED = 130
+
+
 #: Root of the default output layout (``--output-dir``).
 DEFAULT_OUTPUT_DIR = Path("output")
 
@@ -61,13 +59,6 @@ def _count(text: str) -> int:
     if value < 0:
         raise argparse.ArgumentTypeError(f"must not be negative: {value}")
     return value
-
-
-def _setting(text: str) -> tuple[str, str]:
-    name, sep, value = text.partition("=")
-    if not sep or not name.strip():
-        raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
-    return name.strip(), value
 
 
 def add_arguments(parser: argparse.ArgumentParser) -> None:
@@ -129,7 +120,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         "-s",
         "--set",
         dest="settings",
-        type=_setting,
+        type=setting_arg,
         action="append",
         default=[],
         metavar="NAME=VALUE",
@@ -144,16 +135,6 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
     parser.add_argument(
         "-q", "--quiet", action="store_true", help="no progress or summary on stderr, errors only"
     )
-
-
-@attrs.frozen(kw_only=True)
-class CrawlPlan:
-    """Everything a crawl run needs, checked: spider arguments and setting overrides."""
-
-    starts: tuple[str, ...]
-    output: Path
-    spider_args: dict[str, Any]
-    overrides: dict[str, Any]
 
 
 def run_id(now: datetime) -> str:
@@ -192,7 +173,7 @@ def plan_from_args(args: argparse.Namespace) -> CrawlPlan:
         raise UsageError(str(exc)) from None
     if args.since:
         try:
-            discovery.parse_since(args.since)
+            parse_since(args.since)
         except ValueError as exc:
             raise UsageError(f"--since: {exc}") from None
     if args.site:
@@ -245,86 +226,6 @@ def _overrides(args: argparse.Namespace, output: Path) -> dict[str, Any]:
         values["CLOSESPIDER_ITEMCOUNT"] = args.max_items
     values.update(dict(args.settings))
     return values
-
-
-def check_writable(*paths: Path) -> None:
-    """Create the parent folders and open each file for appending; raise
-    :class:`NewscrawlError` naming the first path that cannot be written."""
-    for path in paths:
-        try:
-            path.parent.mkdir(parents=True, exist_ok=True)
-            with path.open("a", encoding="utf-8"):
-                pass
-        except OSError as exc:
-            raise NewscrawlError(f"cannot write {path}: {exc.strerror or exc}") from exc
-
-
-def check_state(location: str) -> None:
-    """Open and close the state store before the crawl starts, so that a corrupt,
-    locked or unreachable store is refused at once with its own message."""
-    store = open_store(location)
-    store.close()
-
-
-def project_settings(overrides: dict[str, Any]) -> Settings:
-    """The newscrawl project settings with per-run ``overrides`` (command-line priority)."""
-    settings = Settings()
-    settings.setmodule("newscrawl.settings", priority="project")
-    for name, value in overrides.items():
-        settings.set(name, value, priority="cmdline")
-    return settings
-
-
-def _drop_traceback(record: logging.LogRecord) -> bool:
-    """Logging filter: keep the record's message, drop its traceback."""
-    record.exc_info = None
-    record.exc_text = None
-    return True
-
-
-def run_crawl(plan: CrawlPlan) -> str:
-    """Run the news spider to completion in this process and return Scrapy's finish
-    reason ("finished", "closespider_itemcount", "shutdown" after SIGINT/SIGTERM...);
-    raise :class:`NewscrawlError` when the run could not start or broke off (the message
-    says why)."""
-    check_writable(plan.output, stem_paths(plan.output)[0])
-    state = str(plan.overrides.get("NEWSCRAWL_STATE") or "")
-    if state:
-        check_state(state)
-    settings = project_settings(plan.overrides)
-    level = str(settings.get("LOG_LEVEL") or "WARNING").upper()
-    for handler in logging.getLogger().handlers:
-        handler.setLevel(level)
-    # newscrawl.cli configured the root handler; Scrapy only adds its loggers' levels.
-    settings.set("LOG_INSTALL_ROOT_HANDLER", False, priority="cmdline")
-    process = CrawlerProcess(settings)
-    for name in ("", "scrapy", "newscrawl"):
-        logging.getLogger(name).setLevel(level)
-    if logging.getLevelName(level) == logging.WARNING:
-        # "Disabled <component>: <why>" is expected for optional components (no --state)
-        logging.getLogger("scrapy.middleware").setLevel(logging.ERROR)
-    # An unreachable host's robots.txt error comes with a traceback; the page itself
-    # fails the same way and is a reject, so the one-line message is enough.
-    logging.getLogger("scrapy.downloadermiddlewares.robotstxt").addFilter(_drop_traceback)
-    failures: list[Failure] = []
-    distributed = bool(plan.overrides.get("NEWSCRAWL_REDIS_URL"))
-    spider = DistributedNewsSpider if distributed else NewsSpider
-    crawler = process.create_crawler(spider)
-    deferred = process.crawl(crawler, **plan.spider_args)
-    deferred.addErrback(failures.append)
-    process.start()
-    if failures:
-        raise NewscrawlError(_failure_message(failures[0]))
-    reason = crawler.stats.get_value("finish_reason") if crawler.stats is not None else None
-    # no finish reason: the spider never closed (a second Ctrl-C forces the reactor down)
-    return str(reason or "shutdown")
-
-
-def _failure_message(failure: Failure) -> str:
-    exc = failure.value
-    if isinstance(exc, NewscrawlError):
-        return str(exc)
-    return f"the crawl could not run: {type(exc).__name__}: {exc}"
 
 
 def run(args: argparse.Namespace) -> int:

@@ -1,8 +1,8 @@
 """Crawl the bundled demo news site (served on 127.0.0.1) into output/demo.jsonl.
 
-The site is copied to a temporary folder with its address filled in, served by
-:class:`~newscrawl.server.SiteServer` on a free port, and crawled from its sitemap and
-its RSS feed (and one hop of read_more links) through the real spiders and pipelines (``newscrawl crawl`` in-process).
+The site is copied to a temporary folder with its address filled in, served on a free
+port, and crawled from its sitemap and RSS feed (and one hop of read_more links) through
+the real spiders and pipelines (:func:`newscrawl.crawler.run_crawl`, in this process).
 """
 
 from __future__ import annotations
@@ -13,15 +13,15 @@ import tempfile
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from newscrawl import demo as demo_site
-from newscrawl.commands.crawl import CrawlPlan, run_crawl
+from newscrawl.crawler import CrawlPlan, run_crawl
+from newscrawl.devtools import demo_site
 from newscrawl.errors import NewscrawlError
-from newscrawl.extensions import stem_paths
+from newscrawl.extensions.report import stem_paths
 
 if TYPE_CHECKING:
     import argparse
 
-    from newscrawl.server import SiteServer
+    from newscrawl.devtools.site_server import SiteServer
 
 DEFAULT_OUTPUT = Path("output") / "demo.jsonl"
 #: Follow the articles' read_more links one hop: they lead to the site's traps (a page

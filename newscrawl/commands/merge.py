@@ -6,10 +6,10 @@ import sys
 from pathlib import Path
 from typing import TYPE_CHECKING
 
-from newscrawl.dataset import MergeReport, winning_records, write_atomically
 from newscrawl.errors import NewscrawlError
-from newscrawl.jsonl import dumps
-from newscrawl.parquet import write_parquet
+from newscrawl.output.dataset import MergeReport, winning_records, write_atomically
+from newscrawl.output.jsonl import dumps
+from newscrawl.output.parquet import write_parquet
 
 if TYPE_CHECKING:
     import argparse

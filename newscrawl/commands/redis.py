@@ -12,10 +12,10 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from newscrawl.distributed import Fleet, crawl_name
+from newscrawl.discovery.starts import StartError, parse_starts
+from newscrawl.distributed.fleet import Fleet, crawl_name
 from newscrawl.errors import NewscrawlError
-from newscrawl.spiders.base import StartError, parse_starts
-from newscrawl.state.redis import SCHEMES, CrawlKeys
+from newscrawl.state.redis_store import SCHEMES, CrawlKeys
 
 if TYPE_CHECKING:
     import argparse

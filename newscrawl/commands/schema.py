@@ -5,7 +5,7 @@ from __future__ import annotations
 import sys
 from typing import TYPE_CHECKING
 
-from newscrawl.schema import schema_text
+from newscrawl.record.schema_check import schema_text
 
 if TYPE_CHECKING:
     import argparse

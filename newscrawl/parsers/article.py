@@ -11,7 +11,7 @@ from typing import TYPE_CHECKING, Any
 
 import attrs
 
-from newscrawl.fingerprints import content_hash
+from newscrawl.dedup.fingerprints import content_hash
 from newscrawl.items import Article, Image
 from newscrawl.parsers import byline as byline_mod
 from newscrawl.parsers import metadata
@@ -69,7 +69,7 @@ def _lead_caption(images: list[Image]) -> str | None:
 @attrs.frozen
 class Parsed:
     """An article and what its page says about itself, read in the same pass: the crawl
-    tells listings from articles with these (``newscrawl.discovery.PageSignals``)."""
+    tells listings from articles with these (``newscrawl.discovery.pagesignals.PageSignals``)."""
 
     article: Article
     og_type: str | None

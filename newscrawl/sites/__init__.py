@@ -1,19 +1,9 @@
-"""Site profiles: TOML data files naming a site's start URLs, hosts and selector overrides.
+"""Site profiles: TOML data files naming a site's start URLs, hosts, time zone and selectors.
 
-Bundled profiles live beside this module (``trtworld.toml``); user profiles live in the
-folder named by the setting ``NEWSCRAWL_SITES_DIR`` or the environment variable
-``NEWSCRAWL_SITES`` and win over bundled ones of the same name. A profile is data only::
-
-    description = "Example News"
-    start_urls = ["https://news.example/sitemap.xml"]
-    allowed_hosts = ["news.example", "www.news.example"]
-    timezone = "Europe/Istanbul"          # optional, IANA name
-
-    [selectors]                           # optional: record field -> XPaths tried first
-    headline = ["//h1[@class='title']"]
-
-Every profile is validated on load; :class:`~newscrawl.errors.ProfileError` names the
-file and the key that is wrong.
+Bundled profiles live beside this module (``trtworld.toml``); user profiles in the folder
+named by ``NEWSCRAWL_SITES_DIR`` or ``$NEWSCRAWL_SITES`` win over bundled ones of the same
+name (format: README, "Site profiles"). Every profile is validated on load;
+:class:`~newscrawl.errors.ProfileError` names the file and the key that is wrong.
 """
 
 from __future__ import annotations

@@ -1,1 +1,1 @@
-"""The newscrawl spiders: ``article`` (one page) and ``news`` (sitemaps, feeds, sections)."""
+"""The spiders: ``article`` (one page), ``news`` (sitemaps, feeds, sections), ``news-redis``."""

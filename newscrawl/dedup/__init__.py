@@ -1,0 +1,1 @@
+"""Deduplication without Scrapy: fingerprints, near-duplicates, the one emission decision."""

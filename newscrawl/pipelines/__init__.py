@@ -1,0 +1,1 @@
+"""Item pipelines: thin adapters over record/ and dedup/ (normalize, validate, dedup, output)."""

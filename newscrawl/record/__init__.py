@@ -1,0 +1,1 @@
+"""The record without Scrapy: normalisation, the article rule, the JSON Schema, reject reasons."""
