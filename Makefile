@@ -1,8 +1,9 @@
 # Quick start: `make demo` then `make test`. Everything runs from .venv (Python >= 3.11).
+# Each target installs only what it needs; a stamp file per set of extras.
 PYTHON ?= python3.11
 VENV   := .venv
 BIN    := $(VENV)/bin
-STAMP  := $(VENV)/.installed
+PIP    := $(BIN)/python -m pip install --quiet
 
 .PHONY: demo test lint typecheck pytest bench services clean
 
@@ -11,11 +12,26 @@ $(BIN)/python:
 	$(PYTHON) -m venv $(VENV)
 	$(BIN)/python -m pip install --quiet --upgrade pip
 
-$(STAMP): pyproject.toml | $(BIN)/python
-	$(BIN)/python -m pip install --quiet -e '.[test,bench,parquet]'
-	@touch $(STAMP)
+# the package alone: what `make demo` (and any user) needs
+$(VENV)/.installed-base: pyproject.toml | $(BIN)/python
+	$(PIP) -e .
+	@touch $@
 
-demo: $(STAMP)
+# the test suite: pytest, hypothesis, mypy, ruff, stubs, pyarrow (merge --parquet tests)
+$(VENV)/.installed-test: pyproject.toml | $(BIN)/python
+	$(PIP) -e '.[test,parquet]'
+	@touch $@
+
+# the benchmarks' peers and tools (trafilatura, newspaper4k, datasketch, atheris, py-spy)
+$(VENV)/.installed-bench: pyproject.toml | $(BIN)/python
+	$(PIP) -e '.[bench]'
+	@touch $@
+
+# everything at once (a development checkout)
+$(VENV)/.installed: $(VENV)/.installed-test $(VENV)/.installed-bench
+	@touch $@
+
+demo: $(VENV)/.installed-base
 	$(BIN)/newscrawl demo
 
 # Redis (Debian's redis-server) backs the distributed-mode tests; install it when missing.
@@ -24,19 +40,20 @@ services:
 	  (apt-get update -qq && apt-get install -y -qq redis-server >/dev/null) \
 	  || echo "make: could not install redis-server; Redis tests fail under CI=true" >&2; }
 
-lint: $(STAMP)
+lint: $(VENV)/.installed-test
 	$(BIN)/ruff check newscrawl tests bench
 	$(BIN)/ruff format --check newscrawl tests bench
 
-typecheck: $(STAMP)
+typecheck: $(VENV)/.installed-test
 	$(BIN)/mypy --strict newscrawl
 
-pytest: $(STAMP) services
-	$(BIN)/python -m pytest -q
+# the layer rules (tests/test_layers.py) run with the rest of the suite
+pytest: $(VENV)/.installed-test services
+	$(BIN)/python -m pytest -q --durations=20
 
 test: lint typecheck pytest
 
-bench: $(STAMP)
+bench: $(VENV)/.installed-bench
 	$(BIN)/python bench/quality.py
 	$(BIN)/python bench/speed.py
 	$(BIN)/python bench/crawl.py
