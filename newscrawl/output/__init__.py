@@ -1,0 +1,1 @@
+"""Writing records: JSON Lines appended whole, Scrapy's feed exporter, dataset merge, Parquet."""
