@@ -2,28 +2,13 @@
 
 from __future__ import annotations
 
-import json
-import logging
-import os
-import sys
-import time
-from collections import Counter
-from datetime import UTC, datetime
-from pathlib import Path
-from typing import TYPE_CHECKING, Any, Self
+from typing import Any
+
 from itemadapter import ItemAdapter
-from scrapy import signals
-from scrapy.exceptions import NotConfigured
 from scrapy.exporters import JsonLinesItemExporter
-from newscrawl.errors import NewscrawlError
+
 from newscrawl.items import Article
-from newscrawl.output.jsonl import append_line, dumps
-from newscrawl.record.rejects import Reject, page_rejected
-from newscrawl.pipelines.drops import RejectItem, SkipItem
-if TYPE_CHECKING:
-    from scrapy.crawler import Crawler
-    from scrapy.http import Response
-    from scrapy.statscollectors import StatsCollector
+from newscrawl.output.jsonl import dumps
 
 
 def record_of(item: Any) -> dict[str, Any]:
