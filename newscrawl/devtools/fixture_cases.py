@@ -3,7 +3,7 @@
 A case is a directory ``fixtures/<site>/<slug>/`` holding ``response.html`` (the page
 bytes), ``response.json`` (url, status, headers, encoding), ``expected.json`` (the
 record, written by hand, canonical JSON) and optionally ``meta.json`` (notes).
-``tests/test_fixtures.py`` checks every case field by field. Two commands help a human
+``tests/parsers/test_fixtures.py`` checks every case field by field. Two commands help a human
 maintain them; neither ever writes ``expected.json``::
 
     python -m newscrawl.devtools.fixture_cases rerun DIR [--diff]
