@@ -7,8 +7,6 @@ from pathlib import Path
 
 import pytest
 
-from newscrawl.devtools.site_server import SiteServer
-
 pytest_plugins = ("tests.redis_server",)  # redis_server / redis_url fixtures (distributed mode)
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -26,13 +24,3 @@ def require_dataset(name: str) -> Path:
             pytest.fail(message)
         pytest.skip(message)
     return path
-
-
-@pytest.fixture
-def site_server(request: pytest.FixtureRequest):
-    """A local HTTP server serving the folder given by ``@pytest.mark.site("folder")``."""
-    marker = request.node.get_closest_marker("site")
-    folder = Path(marker.args[0]) if marker else FIXTURES / "site"
-    delay = marker.kwargs.get("delay", 0.0) if marker else 0.0
-    with SiteServer(folder if folder.is_absolute() else ROOT / folder, delay=delay) as server:
-        yield server

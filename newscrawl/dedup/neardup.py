@@ -17,7 +17,7 @@ import numpy as np
 from newscrawl.dedup.fingerprints import tokens
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator, Sequence
+    from collections.abc import Sequence
 
     from numpy.typing import NDArray
 
@@ -319,9 +319,3 @@ class NearDupIndex:
         scores = similarity(fingerprint.sketch, self.sketches(ids))
         hits = [(i, float(s)) for i, s in zip(ids, scores, strict=True) if s >= threshold]
         return sorted(hits, key=lambda hit: -hit[1])
-
-
-def iter_rows(array: NDArray[np.uint64]) -> Iterator[tuple[int, ...]]:
-    """Rows of a 2-D ``uint64`` key array as tuples of signed ints (for SQLite)."""
-    for row in array.view(np.int64):
-        yield tuple(int(v) for v in row)

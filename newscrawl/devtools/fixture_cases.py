@@ -36,7 +36,6 @@ logger = logging.getLogger(__name__)
 RESPONSE_HTML = "response.html"
 RESPONSE_JSON = "response.json"
 EXPECTED_JSON = "expected.json"
-META_JSON = "meta.json"
 #: Record keys an ``expected.json`` leaves out: computed from other fields
 #: (``content_hash``) or known only at run time (``scraped_at``).
 UNCHECKED_KEYS: tuple[str, ...] = ("content_hash", "scraped_at")

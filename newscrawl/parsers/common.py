@@ -19,7 +19,7 @@ if TYPE_CHECKING:
     import lxml.html
 
     from newscrawl.parsers.page import Page
-    from newscrawl.parsers.selectors import FieldLabels, HeadlineTier, Nearby, Query
+    from newscrawl.parsers.selectors import FieldLabels, HeadlineTier, Nearby
 
 
 #: Elements whose text is never shown as text.
@@ -95,18 +95,6 @@ def text_of(node: object, skip: Callable[[etree._Element], bool] | None = None) 
     if isinstance(node, etree._Element):
         return normalize_space(_element_text(node, skip))
     return ""
-
-
-def first_text(
-    tree: lxml.html.HtmlElement, expressions: Iterable[Query], min_len: int = 2, max_len: int = 400
-) -> str | None:
-    """The first plausible text among the results of ``expressions`` (tried in order)."""
-    for expression in expressions:
-        for node in expression(tree):
-            text = text_of(node)
-            if min_len <= len(text) <= max_len:
-                return text
-    return None
 
 
 _ASCII_LOWER = str.maketrans("ABCDEFGHIJKLMNOPQRSTUVWXYZ", "abcdefghijklmnopqrstuvwxyz")

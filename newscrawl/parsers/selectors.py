@@ -74,7 +74,6 @@ def _xp(expr: str) -> Query:
 # --- structured data -------------------------------------------------------------------
 JSONLD = _xp("//script[@type='application/ld+json' or @type='application/json+ld']")
 ITEMSCOPE = _xp("(//*[@itemscope])[1]")
-META = _xp("//meta")
 HTML_LANG = _xp("/html/@lang | /html/@xml:lang")
 #: The HTML parser always puts ``<head>`` under the root: an absolute path, no page scan.
 TITLE = _xp("/html/head/title")

@@ -166,11 +166,6 @@ def pick_article(objects: list[Mapping[str, Any]]) -> Mapping[str, Any]:
     return chosen
 
 
-def read_meta(tree: lxml.html.HtmlElement) -> dict[str, list[str]]:
-    """``<meta>`` name/property/itemprop (lower-cased) -> contents, in page order."""
-    return meta_contents(selectors.META(tree))
-
-
 def meta_contents(metas: Iterable[etree._Element]) -> dict[str, list[str]]:
     """The contents of these ``<meta>`` elements by lower-cased name/property/itemprop."""
     meta: dict[str, list[str]] = {}

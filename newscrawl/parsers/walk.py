@@ -440,10 +440,3 @@ def walk_page(tree: etree._Element) -> Walk:
             walker.read(child, child.tag)
             walker.read_all(child, labels=False)
     return walker.result()
-
-
-def page_blocks(root: etree._Element) -> list[Block]:
-    """Every text block under ``root``, in document order."""
-    walker = _Walker()
-    walker.visit(root)
-    return walker.blocks

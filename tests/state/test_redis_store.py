@@ -8,7 +8,6 @@ from __future__ import annotations
 
 import multiprocessing
 import warnings
-from typing import TYPE_CHECKING
 
 import pytest
 
@@ -26,9 +25,6 @@ from tests.state.test_store_contract import (
     claim,
     emit,
 )
-
-if TYPE_CHECKING:
-    from pathlib import Path  # noqa: F401
 
 
 def location(redis_url: str, crawl: str = "test") -> str:
