@@ -2,7 +2,7 @@
 
 ``newscrawl crawl`` and ``newscrawl demo`` run a :class:`CrawlPlan` with :func:`run_crawl`;
 ``newscrawl scrape`` reads the same :func:`project_settings`, with ``-s NAME=VALUE``
-(:func:`setting_arg`) on top.
+(:func:`add_settings_argument`) on top.
 """
 
 from __future__ import annotations
@@ -33,6 +33,20 @@ def setting_arg(text: str) -> tuple[str, str]:
     if not sep or not name.strip():
         raise argparse.ArgumentTypeError(f"expected NAME=VALUE, got {text!r}")
     return name.strip(), value
+
+
+def add_settings_argument(parser: argparse.ArgumentParser) -> None:
+    """``-s NAME=VALUE`` (repeatable) on top of the project settings, as ``args.settings``."""
+    parser.add_argument(
+        "-s",
+        "--set",
+        dest="settings",
+        type=setting_arg,
+        action="append",
+        default=[],
+        metavar="NAME=VALUE",
+        help="override a Scrapy/newscrawl setting (repeatable)",
+    )
 
 
 @attrs.frozen(kw_only=True)

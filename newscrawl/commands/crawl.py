@@ -20,7 +20,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
 
-from newscrawl.crawler import CrawlPlan, run_crawl, setting_arg
+from newscrawl.crawler import CrawlPlan, add_settings_argument, run_crawl
 from newscrawl.discovery.since import parse_since
 from newscrawl.discovery.starts import StartError, parse_starts
 from newscrawl.distributed.fleet import crawl_name, distributed_overrides
@@ -116,16 +116,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         metavar="S",
         help="with --redis: exit after S idle seconds (default 30)",
     )
-    parser.add_argument(
-        "-s",
-        "--set",
-        dest="settings",
-        type=setting_arg,
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="override a Scrapy/newscrawl setting (repeatable)",
-    )
+    add_settings_argument(parser)
     parser.add_argument(
         "--log-level",
         dest="crawl_log_level",

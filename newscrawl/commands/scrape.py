@@ -21,7 +21,7 @@ from urllib.parse import urlsplit
 
 import attrs
 
-from newscrawl.crawler import project_settings, setting_arg
+from newscrawl.crawler import add_settings_argument, project_settings
 from newscrawl.dedup.emission import Duplicate, Emission, Unchanged, write_claimed
 from newscrawl.errors import FetchError, NewscrawlError, NotAnArticleError, NotHTMLError
 from newscrawl.output.jsonl import append_line, cut_torn_tail, dumps
@@ -115,16 +115,7 @@ def add_arguments(parser: argparse.ArgumentParser) -> None:
         help="with -o: update the version in this crawl state (SQLite path or redis:// URL);"
         " an unchanged article is not appended",
     )
-    parser.add_argument(
-        "-s",
-        "--set",
-        dest="settings",
-        type=setting_arg,
-        action="append",
-        default=[],
-        metavar="NAME=VALUE",
-        help="override a Scrapy/newscrawl setting (repeatable), as for crawl",
-    )
+    add_settings_argument(parser)
 
 
 # --- the page -------------------------------------------------------------------------

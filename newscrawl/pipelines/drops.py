@@ -7,10 +7,13 @@ from typing import TYPE_CHECKING, Any
 
 from scrapy.exceptions import DropItem
 
+from newscrawl.record.normalize import as_article
 from newscrawl.record.rejects import Reject
 
 if TYPE_CHECKING:
     from scrapy.statscollectors import StatsCollector
+
+    from newscrawl.items import Article
 
 
 class RejectItem(DropItem):
@@ -33,6 +36,15 @@ def invalid(item: Any, detail: str) -> RejectItem:
     """The ``invalid`` reject of an item that cannot be a record."""
     url = item.get("url") if isinstance(item, dict) else getattr(item, "url", "")
     return RejectItem(Reject(url=str(url or ""), reason="invalid", detail=detail))
+
+
+def article_of(item: Any, stats: StatsCollector | None) -> Article:
+    """The item as an :class:`Article`; an ``invalid`` reject (counted) when it cannot be."""
+    try:
+        return as_article(item)
+    except ValueError as exc:
+        count(stats, "newscrawl/validate/invalid")
+        raise invalid(item, str(exc)) from exc
 
 
 def count(stats: StatsCollector | None, key: str) -> None:

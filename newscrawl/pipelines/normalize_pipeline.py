@@ -7,8 +7,8 @@ from typing import TYPE_CHECKING, Any, Self
 
 from scrapy.exceptions import NotConfigured
 
-from newscrawl.pipelines.drops import count, invalid
-from newscrawl.record.normalize import as_article, normalize_article, time_zone, tracking_params
+from newscrawl.pipelines.drops import article_of, count
+from newscrawl.record.normalize import normalize_article, time_zone, tracking_params
 from newscrawl.urls import TRACKING_PARAMS
 
 if TYPE_CHECKING:
@@ -48,11 +48,7 @@ class NormalizePipeline:
         return cls(params, zone, crawler.stats)
 
     def process_item(self, item: Any) -> Article:
-        try:
-            article = as_article(item)
-        except ValueError as exc:
-            count(self.stats, "newscrawl/validate/invalid")
-            raise invalid(item, str(exc)) from exc
+        article = article_of(item, self.stats)
         count(self.stats, "newscrawl/normalize/items")
         return normalize_article(
             article, now=datetime.now(UTC), tracking_params=self.params, default_tz=self.default_tz

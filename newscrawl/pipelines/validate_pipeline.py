@@ -7,8 +7,7 @@ from typing import TYPE_CHECKING, Any, Self
 from scrapy.exceptions import NotConfigured
 
 from newscrawl.items import CrawledArticle
-from newscrawl.pipelines.drops import RejectItem, count, invalid
-from newscrawl.record.normalize import as_article
+from newscrawl.pipelines.drops import RejectItem, article_of, count, invalid
 from newscrawl.record.rejects import Reject
 from newscrawl.record.schema_check import record_errors
 from newscrawl.record.validate import not_article_reason
@@ -37,11 +36,7 @@ class ValidatePipeline:
         return cls(settings.getint("NEWSCRAWL_MIN_BODY_WORDS"), crawler.stats)
 
     def process_item(self, item: Any) -> Article:
-        try:
-            article = as_article(item)
-        except ValueError as exc:
-            count(self.stats, "newscrawl/validate/invalid")
-            raise invalid(item, str(exc)) from exc
+        article = article_of(item, self.stats)
         reason = not_article_reason(article, self.min_words)
         if reason:
             count(self.stats, "newscrawl/validate/not_article")
