@@ -5,6 +5,7 @@ Usage::
     python bench/quality.py [--set fundus,longtail,dates,bodies] [--jobs 2] [--no-peer]
                             [--peers newspaper4k] [--errors FIELD] [--only SUBSTRING]
                             [--json PATH] [--compare OLD.json] [--cache DIR | --no-cache]
+                            [--write-baseline]
 
 Each set is read from ``<datasets>/<set>/index.jsonl`` (datasets: ``$NEWSCRAWL_DATASETS`` or
 ``../shared/datasets`` beside the repository). Every page is parsed by
@@ -27,9 +28,11 @@ file and its SHA-256), so a rerun costs only newscrawl's time; their CPU time is
 when the cache entry was made.
 
 Output: one markdown table per set on stdout and ``bench/results/quality.json`` (every figure of
-every tool and subset, and one row per page). ``--errors FIELD`` writes newscrawl's misses of a
-field to ``bench/results/errors/<set>-<field>.txt``, worst first; ``--compare OLD.json`` prints
-the figures and pages whose score changed since an earlier report.
+every tool and subset, and one row per page; a run with ``--only`` or some of the sets writes
+``bench/results/quality-partial.json`` instead, so that the recorded full run stays as it is).
+``--errors FIELD`` writes newscrawl's misses of a field to
+``bench/results/errors/<set>-<field>.txt``, worst first; ``--compare OLD.json`` prints the
+figures and pages whose score changed since an earlier report (of the sets both runs have).
 """
 
 from __future__ import annotations
@@ -57,6 +60,7 @@ if TYPE_CHECKING:
 
 RESULTS = ROOT / "bench" / "results"
 DEFAULT_JSON = RESULTS / "quality.json"
+PARTIAL_JSON = RESULTS / "quality-partial.json"
 DEFAULT_CACHE = RESULTS / "cache"
 ERRORS = RESULTS / "errors"
 BASELINE = RESULTS / "baseline.json"
@@ -106,7 +110,12 @@ def parse_args(argv: Sequence[str] | None) -> Options:
     )
     parser.add_argument("--errors", choices=FIELDS, help="write newscrawl's misses of FIELD")
     parser.add_argument("--only", metavar="SUBSTRING", help="pages whose id/url/publisher has it")
-    parser.add_argument("--json", type=Path, default=DEFAULT_JSON, help="where to write figures")
+    parser.add_argument(
+        "--json",
+        type=Path,
+        help=f"where to write figures (default {DEFAULT_JSON.name}; {PARTIAL_JSON.name} for a run "
+        "with --only or some of the sets)",
+    )
     parser.add_argument("--compare", type=Path, metavar="OLD.json", help="changes since a report")
     parser.add_argument("--cache", type=Path, default=DEFAULT_CACHE, help="the peers' cache")
     parser.add_argument("--no-cache", action="store_true", help="rerun the peers, cache nothing")
@@ -121,6 +130,8 @@ def parse_args(argv: Sequence[str] | None) -> Options:
     if args.write_baseline and (args.only or len(args.sets) < len(SETS)):
         parser.error("--write-baseline needs a run over every page of every set (no --only/--set)")
     peers = () if args.no_peer else (*PEERS, *args.peers)
+    partial = bool(args.only) or len(args.sets) < len(SETS)
+    json_path = args.json or (PARTIAL_JSON if partial else DEFAULT_JSON)
     cache = None if args.no_cache else args.cache
     return Options(
         args.sets,
@@ -128,7 +139,7 @@ def parse_args(argv: Sequence[str] | None) -> Options:
         peers,
         args.errors,
         args.only,
-        args.json,
+        json_path,
         args.compare,
         cache,
         args.write_baseline,
@@ -227,6 +238,7 @@ def run(options: Options) -> int:
     meta = _meta(options, runs, wall, cache)
     data = report(runs, meta)
     write_json(data, options.json_path)
+    print(f"quality: wrote {options.json_path}", file=sys.stderr)
     if options.errors:
         for path in write_errors(runs, options.errors):
             print(f"quality: wrote {path}", file=sys.stderr)
