@@ -98,37 +98,43 @@ def measure(
 ) -> dict[str, SetRun]:
     """Run newscrawl and ``peers`` (those a set has) over the named sets; rows scored."""
     runs: dict[str, SetRun] = {}
-    wanted: list[tuple[str, str, int]] = []  # (set, tool, page index) still to run
-    tasks: list[Task] = []
     for name in names:
-        devset = SETS[name]
         pages, digest = load_set(name, only)
+        devset = SETS[name]
         tools = (NEWSCRAWL, *(t for t in peers if t in devset.tools or t in OPTIONAL_PEERS))
-        run = runs[name] = SetRun(devset, pages, digest, tools)
-        for tool in tools:
-            run.outputs[tool] = [Output()] * len(pages)
-            for i, page in enumerate(pages):
-                hit = _cached(cache, tool, page)
-                if hit is not None:
-                    run.outputs[tool][i] = hit
-                    continue
-                wanted.append((name, tool, i))
-                tasks.append(Task(tool, str(page.path), page.url))
-    all_tools = tuple(sorted({t.tool for t in tasks}))
+        runs[name] = SetRun(devset, pages, digest, tools)
+    wanted = _plan(runs, cache)
+    tasks = [
+        Task(tool, str(runs[name].pages[i].path), runs[name].pages[i].url)
+        for name, tool, i in wanted
+    ]
     _progress(runs, len(tasks), cache)
+    all_tools = tuple(sorted({t.tool for t in tasks}))
     for (name, tool, i), out in zip(wanted, _pool_map(tasks, jobs, all_tools), strict=True):
-        run = runs[name]
-        run.outputs[tool][i] = out
+        page = runs[name].pages[i]
+        runs[name].outputs[tool][i] = out
         if cache is not None and tool != NEWSCRAWL:
-            page = run.pages[i]
             cache.put(tool, name, page.file, _digest(page), page.url, out)
     for run in runs.values():
         for tool in run.tools:
-            run.rows[tool] = [
-                _row(run.devset, p, tool, o)
-                for p, o in zip(run.pages, run.outputs[tool], strict=True)
-            ]
+            outs = zip(run.pages, run.outputs[tool], strict=True)
+            run.rows[tool] = [_row(run.devset, p, tool, o) for p, o in outs]
     return runs
+
+
+def _plan(runs: dict[str, SetRun], cache: PeerCache | None) -> list[tuple[str, str, int]]:
+    """Fill the outputs the cache has; the (set, tool, page index) runs still to do."""
+    wanted = []
+    for name, run in runs.items():
+        for tool in run.tools:
+            run.outputs[tool] = [Output()] * len(run.pages)
+            for i, page in enumerate(run.pages):
+                hit = _cached(cache, tool, page)
+                if hit is None:
+                    wanted.append((name, tool, i))
+                else:
+                    run.outputs[tool][i] = hit
+    return wanted
 
 
 def _cached(cache: PeerCache | None, tool: str, page: Page) -> Output | None:
