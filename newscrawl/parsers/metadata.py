@@ -56,6 +56,9 @@ _NOT_STANDFIRST = re.compile(
 )
 _BREADCRUMB = re.compile("breadcrumb")
 _HOME_LABELS = frozenset(selectors.HOME_LABELS)
+_LOGO_WORDS = re.compile(
+    r"\(?\b(?:" + "|".join(selectors.LOGO_LABEL_WORDS) + r")\b\)?", re.IGNORECASE
+)
 
 
 def extract_description(page: Page) -> str | None:
@@ -293,17 +296,28 @@ def _logo_name(page: Page) -> str | None:
         if not _LOGO.search(class_id(node)) or page.foreign(node):
             continue
         for img in node.iter("img"):
-            alt = normalize_space(img.get("alt"))
+            alt = _logo_label(img.get("alt"))
             if _site_label(alt):
                 return alt
-        label = normalize_space(node.get("title") or node.get("aria-label") or text_of(node))
+        label = _logo_label(node.get("title") or node.get("aria-label") or text_of(node))
         if _site_label(label):
             return label
     return None
 
 
+def _logo_label(text: str | None) -> str:
+    """A logo's alt text or label without the words that describe the picture or the link
+    ("Logo", "Link zur Startseite"): "Logo slf" -> "slf"."""
+    return normalize_space(_LOGO_WORDS.sub(" ", text or "")).strip(" :-|")
+
+
 def _site_label(text: str) -> bool:
-    return 2 <= len(text) <= _MAX_LABEL and len(text.split()) <= 5
+    return (
+        2 <= len(text) <= _MAX_LABEL
+        and len(text.split()) <= 5
+        and squash(text) not in _HOME_LABELS
+        and any(c.isalpha() for c in text)
+    )
 
 
 def _title_suffix(page: Page) -> str | None:

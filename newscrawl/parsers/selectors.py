@@ -112,7 +112,8 @@ SECTION_META: tuple[str, ...] = (
     "dc.subject",
     "category",
 )
-#: Link labels of the home page (letters and digits only, folded): no section.
+#: Link labels of the home page (letters and digits only, folded): no section, no site
+#: name.
 HOME_LABELS: tuple[str, ...] = (
     "home",
     "homepage",
@@ -122,6 +123,15 @@ HOME_LABELS: tuple[str, ...] = (
     "accueil",
     "inicio",
     "portada",
+    "menu",
+    "slogan",
+)
+#: Words of a logo's alt text that describe the picture or its link, not the site
+#: (regular expressions, matched whole, case-insensitively).
+LOGO_LABEL_WORDS: tuple[str, ...] = (
+    r"(?:link\s+)?(?:zur|to\s+the)\s+(?:startseite|homepage|home\s*page)",
+    r"geh\s+zur\s+startseite",
+    r"logo(?:\s+(?:of(?:\s+the)?|der|des|del|de|du|von))?",
 )
 #: Tags of a standfirst printed without a class right after the headline.
 PLAIN_STANDFIRST_TAGS: frozenset[str] = frozenset({"h2", "h3", "h4", "p"})

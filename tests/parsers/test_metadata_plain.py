@@ -135,3 +135,39 @@ def test_section_plain(html: str, expected: str | None) -> None:
 def test_site_name_entities_decoded() -> None:
     html = page('<meta property="og:site_name" content="Gazette Verlag &amp;amp; Co. KG">')
     assert extract_site_name(load_page(html, URL)) == "Gazette Verlag & Co. KG"
+
+
+SITE_NAMES = [
+    pytest.param(
+        page(
+            body='<div class="logo"><a href="/"><img alt="Logo Harbour Gazette" src="l.svg"></a></div>'
+        ),
+        "Harbour Gazette",
+        id="logo-word-dropped-from-the-alt-text",
+    ),
+    pytest.param(
+        page(
+            body='<div class="logo"><a href="/"><img alt="Gazette-Logo (Link zur Startseite)" src="l.svg"></a></div>'
+        ),
+        "Gazette",
+        id="link-description-dropped-from-the-alt-text",
+    ),
+    pytest.param(
+        page(
+            "<title>Ferry timetable cut | Harbour Gazette</title>",
+            '<div class="logo"><a href="/"><img alt="Startseite" src="l.svg"></a></div>',
+        ),
+        "Harbour Gazette",
+        id="home-label-logo-skipped-for-the-title-suffix",
+    ),
+    pytest.param(
+        page(body='<div class="logo"><img alt="Logo" src="l.svg"></div>'),
+        None,
+        id="bare-logo-alt-is-no-name",
+    ),
+]
+
+
+@pytest.mark.parametrize(("html", "expected"), SITE_NAMES)
+def test_site_name_plain(html: str, expected: str | None) -> None:
+    assert extract_site_name(load_page(html, URL)) == expected
