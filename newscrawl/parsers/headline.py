@@ -36,6 +36,8 @@ if TYPE_CHECKING:
 
 #: A separator between a title and a site-name / section suffix.
 _SEPARATORS = re.compile(r"\s+[|–—·•*/:-]\s*|\s*[|｜ㅣ:：»«]\s*|--")
+#: A separator after a site name printed before the title ("Site | Title").
+_PREFIX_SEPARATOR = re.compile(r"\s*[|｜·•]\s*")
 _KICKER_END = re.compile(r"\S\s*(?:[:|–—-]|\s-)\s+$")
 _SUFFIX_PARTS = re.compile(r"\s*[|｜ㅣ–—·•]\s*|\s+-\s+|^-")
 #: " | Anything short" at the end of a <title> (used when no site name is known).
@@ -73,8 +75,8 @@ def _strip_once(title: str, keys: frozenset[str]) -> str:
             head = title[: match.start()].rstrip(" |–—·•*/:-")
             if len(head) >= _MIN_HEADLINE:
                 return head
-    for match in matches[:1]:  # "Site | Headline"
-        if _squash(title[: match.start()]) in keys:
+    for match in matches[:1]:  # "Site | Headline" (not "Topic: Headline")
+        if _PREFIX_SEPARATOR.fullmatch(match.group()) and _squash(title[: match.start()]) in keys:
             tail = title[match.end() :].lstrip(" |–—·•*/:-")
             if len(tail) >= _MIN_HEADLINE:
                 return tail
@@ -90,6 +92,8 @@ def strip_site_suffix(title: str, names: Iterable[str] = ()) -> str:
     'Samsung soll Smartphones zerstören'
     >>> strip_site_suffix("Brexit: what next", ["Brexit"])
     'Brexit: what next'
+    >>> strip_site_suffix("EASY NEWS|New law passed", ["Easy News"])
+    'New law passed'
     """
     return _Suffixes(names).strip(title)
 
