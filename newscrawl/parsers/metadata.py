@@ -13,6 +13,7 @@ from newscrawl.parsers.common import (
     nearby,
     override_texts,
     publisher_name,
+    squash,
     text_of,
 )
 from newscrawl.parsers.structured import as_list, as_text
@@ -20,7 +21,7 @@ from newscrawl.text import clean_or_none, dedupe, normalize_space
 from newscrawl.urls import absolutize, canonical_url, same_site
 
 if TYPE_CHECKING:
-    from collections.abc import Iterator
+    from collections.abc import Callable, Iterator
 
     from lxml import etree
 
@@ -38,6 +39,7 @@ _CANONICAL_CASE = str.maketrans("CANONICAL", "canonical")
 _MAX_LABEL = 40
 _MIN_STANDFIRST = 30
 _MAX_STANDFIRST = 600
+_MIN_WORDS = 6
 
 
 def _words(words: tuple[str, ...]) -> re.Pattern[str]:
@@ -46,7 +48,17 @@ def _words(words: tuple[str, ...]) -> re.Pattern[str]:
 
 _STANDFIRST = _words(selectors.DESCRIPTION_CLASS_WORDS)
 _LOGO = _words(("logo",))
+#: A line under the headline that is no standfirst: a byline ("By X on ..."), a "Posted
+#: by" line, counters and labels joined by "|".
+_NOT_STANDFIRST = re.compile(
+    r"^(?:[+•·]\s*)?(?:" + "|".join(selectors.STANDFIRST_NOT_LEAD_INS) + r")\b|\s\|\s",
+    re.IGNORECASE,
+)
 _BREADCRUMB = re.compile("breadcrumb")
+_HOME_LABELS = frozenset(selectors.HOME_LABELS)
+_LOGO_WORDS = re.compile(
+    r"\(?\b(?:" + "|".join(selectors.LOGO_LABEL_WORDS) + r")\b\)?", re.IGNORECASE
+)
 
 
 def extract_description(page: Page) -> str | None:
@@ -75,7 +87,8 @@ def _headline_node(page: Page) -> etree._Element | None:
 
 
 def _visible_standfirst(page: Page) -> str | None:
-    """The lead printed right after the headline (a standfirst/intro-classed element)."""
+    """The lead printed right after the headline: a standfirst/intro-classed element, else
+    a plain one (see :func:`_plain_standfirst`)."""
     h1 = _headline_node(page)
     if h1 is None:
         return None
@@ -84,28 +97,74 @@ def _visible_standfirst(page: Page) -> str | None:
             text = text_of(node)
             if _MIN_STANDFIRST <= len(text) <= _MAX_STANDFIRST:
                 return text
-    return None
+    return _plain_standfirst(page, h1)
+
+
+def _plain_standfirst(page: Page, h1: etree._Element) -> str | None:
+    """The first element after the ``<h1>``, beside it, when it reads as a lead: a heading
+    of sentence length (``<h1>...</h1><h2>Four soldiers were killed ...</h2>``), or a
+    paragraph that is the last one beside the headline (the body's paragraphs are printed
+    elsewhere: the first of them is no standfirst). Not after a site-name ``<h1>`` (a
+    blog's tagline), and never a byline or a date line."""
+    node = next((n for n in h1.itersiblings() if _has_text(n)), None)
+    if node is None or node.tag not in selectors.PLAIN_STANDFIRST_TAGS or page.foreign(node):
+        return None
+    if node.tag == "p" and any(s.tag == "p" for s in node.itersiblings()):
+        return None
+    text = text_of(node)
+    if not (_MIN_STANDFIRST <= len(text) <= _MAX_STANDFIRST) or len(text.split()) < _MIN_WORDS:
+        return None
+    if _NOT_STANDFIRST.search(text) or _site_heading(page, h1) or _holds_marked(page, node):
+        return None
+    return text
+
+
+def _site_heading(page: Page, h1: etree._Element) -> bool:
+    """An ``<h1>`` naming the site: in the page's header or navigation, or a link."""
+    if any(a.tag == "a" for a in h1.iter()):
+        return True
+    ancestors = list(h1.iterancestors())
+    if any(a.tag in ("article", "main") for a in ancestors):
+        return False
+    return any(a.tag in ("header", "nav") or _LOGO.search(class_id(a)) for a in ancestors)
+
+
+def _holds_marked(page: Page, node: etree._Element) -> bool:
+    """``node`` is or holds a byline, date or ``<time>`` element."""
+    return any(m is node or node in m.iterancestors() for m in page.marked if m.tag != "h1")
+
+
+def _has_text(node: etree._Element) -> bool:
+    return isinstance(node.tag, str) and bool(text_of(node))
 
 
 def extract_section(page: Page) -> str | None:
     """Section / category: profile -> JSON-LD ``articleSection`` -> section meta -> the
-    section label printed above the headline -> the last breadcrumb."""
+    section label printed above the headline -> the last breadcrumb. Never the site's own
+    name (a logo link above the headline, a ``article:section`` repeating the site name)."""
     for text in override_texts(page, "section"):
         return text
-    section = (
-        as_text(page.ld.get("articleSection"))
-        or page.meta_first(
-            "article:section",
-            "section",
-            "parsely-section",
-            "sailthru.section",
-            "dc.subject",
-            "category",
-        )
-        or _section_label(page)
-        or _breadcrumb_section(page)
-    )
-    return clean_or_none(html.unescape(section)) if section else None
+    site: set[str] | None = None
+    for source in _SECTION_SOURCES:
+        section = clean_or_none(html.unescape(source(page) or ""))
+        if section is None or squash(section) in _HOME_LABELS:
+            continue
+        if site is None:
+            site = _site_names(page)
+        if squash(section) not in site:
+            return section
+    return None
+
+
+def _declared_section(page: Page) -> str | None:
+    return as_text(page.ld.get("articleSection")) or page.meta_first(*selectors.SECTION_META)
+
+
+def _site_names(page: Page) -> set[str]:
+    """:func:`~newscrawl.parsers.common.squash` keys of the site's names (og:site_name,
+    the publisher, the name found by :func:`extract_site_name`)."""
+    names = (page.meta_first("og:site_name"), publisher_name(page), extract_site_name(page))
+    return {squash(n) for n in names} - {""}
 
 
 def _section_label(page: Page) -> str | None:
@@ -122,9 +181,14 @@ def _section_label(page: Page) -> str | None:
             continue
         text = text_of(link)
         url = absolutize(link.get("href"), page.url)
-        if _short_label(text) and url and same_site(url, page.url):
+        if _short_label(text) and url and same_site(url, page.url) and not _home(url):
             return text
     return None
+
+
+def _home(url: str) -> bool:
+    """The site's home page (a logo's link), which is no section."""
+    return urlsplit(url).path.strip("/") == ""
 
 
 def _short_label(text: str) -> bool:
@@ -143,12 +207,19 @@ def _breadcrumb_section(page: Page) -> str | None:
     labels: list[str] = []
     for link in selectors.LINKS(trail):
         url = absolutize(link.get("href"), page.url)
-        if not url or urlsplit(url).path.strip("/") == "":
+        if not url or _home(url):
             continue
         text = text_of(link)
         if _short_label(text):
             labels.append(text)
     return labels[-1] if labels else None
+
+
+_SECTION_SOURCES: tuple[Callable[[Page], str | None], ...] = (
+    _declared_section,
+    _section_label,
+    _breadcrumb_section,
+)
 
 
 def extract_tags(page: Page) -> list[str]:
@@ -208,11 +279,14 @@ def extract_site_name(page: Page) -> str | None:
     """Publication name: ``og:site_name`` -> JSON-LD publisher -> application-name ->
     the logo's text -> the ``<title>``'s suffix."""
     return clean_or_none(
-        page.meta_first("og:site_name")
-        or publisher_name(page)
-        or page.meta_first("application-name", "apple-mobile-web-app-title")
-        or _logo_name(page)
-        or _title_suffix(page)
+        html.unescape(
+            page.meta_first("og:site_name")
+            or publisher_name(page)
+            or page.meta_first("application-name", "apple-mobile-web-app-title")
+            or _logo_name(page)
+            or _title_suffix(page)
+            or ""
+        )
     )
 
 
@@ -222,17 +296,28 @@ def _logo_name(page: Page) -> str | None:
         if not _LOGO.search(class_id(node)) or page.foreign(node):
             continue
         for img in node.iter("img"):
-            alt = normalize_space(img.get("alt"))
+            alt = _logo_label(img.get("alt"))
             if _site_label(alt):
                 return alt
-        label = normalize_space(node.get("title") or node.get("aria-label") or text_of(node))
+        label = _logo_label(node.get("title") or node.get("aria-label") or text_of(node))
         if _site_label(label):
             return label
     return None
 
 
+def _logo_label(text: str | None) -> str:
+    """A logo's alt text or label without the words that describe the picture or the link
+    ("Logo", "Link zur Startseite"): "Logo slf" -> "slf"."""
+    return normalize_space(_LOGO_WORDS.sub(" ", text or "")).strip(" :-|")
+
+
 def _site_label(text: str) -> bool:
-    return 2 <= len(text) <= _MAX_LABEL and len(text.split()) <= 5
+    return (
+        2 <= len(text) <= _MAX_LABEL
+        and len(text.split()) <= 5
+        and squash(text) not in _HOME_LABELS
+        and any(c.isalpha() for c in text)
+    )
 
 
 def _title_suffix(page: Page) -> str | None:

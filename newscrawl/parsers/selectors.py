@@ -102,6 +102,51 @@ DESCRIPTION_CLASS_WORDS: tuple[str, ...] = (
     "vorspann",
     "spot",
 )
+#: Section meta tags, in trust order.
+SECTION_META: tuple[str, ...] = (
+    "article:section",
+    "section",
+    "parsely-section",
+    "sailthru.section",
+    "dc.subject",
+    "category",
+)
+#: Link labels of the home page (letters and digits only, folded): no section, no site
+#: name.
+HOME_LABELS: tuple[str, ...] = (
+    "home",
+    "homepage",
+    "start",
+    "startseite",
+    "zurstartseite",
+    "accueil",
+    "inicio",
+    "portada",
+    "menu",
+    "slogan",
+)
+#: Words of a logo's alt text that describe the picture or its link, not the site
+#: (regular expressions, matched whole, case-insensitively).
+LOGO_LABEL_WORDS: tuple[str, ...] = (
+    r"(?:link\s+)?(?:zur|to\s+the)\s+(?:startseite|homepage|home\s*page)",
+    r"geh\s+zur\s+startseite",
+    r"logo(?:\s+(?:of(?:\s+the)?|der|des|del|de|du|von))?",
+)
+#: Tags of a standfirst printed without a class right after the headline.
+PLAIN_STANDFIRST_TAGS: frozenset[str] = frozenset({"h2", "h3", "h4", "p"})
+#: First words of a line under the headline that is a byline, not a standfirst.
+STANDFIRST_NOT_LEAD_INS: tuple[str, ...] = (
+    "by",
+    "von",
+    "por",
+    "par",
+    "door",
+    "av",
+    "af",
+    "posted",
+    "geschrieben",
+    "written",
+)
 #: Class/id words of page-level elements found in the one pass of ``common.scan_marked``.
 PAGE_CLASS_WORDS: tuple[str, ...] = ("logo", "breadcrumb")
 

@@ -89,7 +89,7 @@ CASES = [
     ),
     pytest.param(
         page(
-            "<title>Court hears the complaint of a farmer | Example</title>",
+            "",
             '<h1><span class="subline">Arms exports</span>'
             ' <span class="topline">Court hears the complaint of a farmer</span></h1>',
         ),
@@ -106,11 +106,12 @@ CASES = [
     ),
     pytest.param(
         page(
-            '<meta property="og:title" content="Mayor quits after audit">',
+            ld(headline="Mayor quits after audit")
+            + '<meta property="og:title" content="Mayor quits after audit">',
             "<h1>Mayor quits after a damning audit of city accounts</h1>",
         ),
         "Mayor quits after audit",
-        id="og-title-before-the-h1-found",
+        id="declared-headline-before-the-h1-found",
     ),
     pytest.param(
         page(
