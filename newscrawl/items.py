@@ -90,7 +90,7 @@ class Article:
     date_raw: str | None = None
     """The published date as it appears on the page, without its label ("December 13,
     2020"); the metadata string when the page prints none for that day; ``None`` when the
-    date comes from the URL or a day found without a printed form."""
+    day comes from the URL or a page-wide search and the page prints no form of it."""
     section: str | None = None
     """Section or category ("World")."""
     tags: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)

@@ -81,6 +81,42 @@ def _linked(node: etree._Element) -> bool:
     return next(node.iterancestors("a"), None) is not None or next(node.iter("a"), None) is not None
 
 
+#: Date-shaped runs of text in any language: numeric, ISO, "3. Mai 2021", "3 de mayo
+#: de 2021", "May 3rd, 2021", "2021年5月3日".
+_DATE_RUN = re.compile(
+    r"(?<!\d)(?:\d{1,2}[./-]\s?\d{1,2}[./-]\s?\d{4}|\d{4}-\d{1,2}-\d{1,2}"
+    r"|\d{1,2}\.?\s(?:de\s)?[^\W\d_]{3,12}\.?,?\s(?:de\s)?\d{4}"
+    r"|[^\W\d_]{3,12}\.?\s\d{1,2}(?:st|nd|rd|th)?,?\s\d{4}"
+    r"|\d{4}年\s?\d{1,2}月\s?\d{1,2}日)(?!\d)"
+)
+_NO_TEXT = frozenset({"script", "style", "noscript", "template", "head", "title"})
+
+
+def date_runs(page: Page, day: str) -> Iterator[str]:
+    """Date-shaped runs of the page's text that may print ``day`` (``YYYY-MM-DD``: its
+    year and its day of the month are in them), those after the first ``<h1>`` first;
+    not read yet."""
+    year, number = day[:4], int(day[8:10])
+    before: list[str] = []
+    seen = page.first_h1 is None
+    for node in page.tree.iter():
+        if node is page.first_h1:
+            seen = True
+        if not isinstance(node.tag, str) or node.tag in _NO_TEXT:
+            continue
+        for text in (node.text, node.tail):
+            if not text or year not in text:
+                continue
+            for match in _DATE_RUN.finditer(" ".join(text.split())):
+                run = match[0]
+                if number in {int(d) for d in _DIGIT_RUN.findall(run) if len(d) <= 2}:
+                    if seen:
+                        yield run
+                    else:
+                        before.append(run)
+    yield from before
+
+
 #: htmldate's upper bound: the parser reads no clock, so the bound is a fixed far date.
 _LATEST = "2099-12-31"
 

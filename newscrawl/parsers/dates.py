@@ -475,6 +475,10 @@ class DateReader:
     def first(self, candidates: Iterable[Printed]) -> Stamp | None:
         return next((s for s in map(self.stamp, candidates) if s is not None), None)
 
+    def read(self, text: str) -> datetime | date | None:
+        """A printed date (machine forms too), read once per text."""
+        return parse_machine(text) or self._human(text)
+
     def _human(self, text: str) -> datetime | date | None:
         if text not in self._seen:
             self._seen[text] = parse_human(text, self.language, self.hint)
@@ -697,5 +701,16 @@ def extract_dates(page: Page, language: str | None) -> Dates:
     if published is None:
         return Dates(None, modified.iso if modified else None, None)
     published = _local(published, page, visible, reader, url_day)
-    raw = _agreeing_raw(published, visible + plain, reader) or None
+    raw = _agreeing_raw(published, visible + plain, reader) or _printed_day(page, published, reader)
     return Dates(published.iso, modified.iso if modified else None, raw)
+
+
+def _printed_day(page: Page, published: Stamp, reader: DateReader) -> str | None:
+    """For a day found without its printed form (htmldate's, the URL's), the first date
+    the page's text prints for that day."""
+    day = published.iso[:10]
+    for run in datefind.date_runs(page, day):
+        value = reader.read(run)
+        if value is not None and value.isoformat()[:10] == day:
+            return run
+    return None

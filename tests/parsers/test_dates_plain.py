@@ -153,6 +153,35 @@ def test_plain_dates(html: str, expected: Dates) -> None:
     assert extract_dates(load_page(html, PLAIN_URL), "en") == expected
 
 
+RUNS = [
+    pytest.param(
+        "<p>Ein Beitrag vom 15.2.2018 in der Rubrik Technik, geschrieben von Jana.</p>",
+        "https://blog.example.de/2018/02/15/emulator/",
+        "15.2.2018",
+        id="numeric-inside-a-sentence",
+    ),
+    pytest.param(
+        "<div>Written by Sam on June 28th, 2018 in Travel</div>",
+        "https://travel.example.com/2018/06/28/ferry/",
+        "June 28th, 2018",
+        id="ordinal-day",
+    ),
+    pytest.param(
+        "<div>Sam wrote this in 2018, on the 3rd, a rainy day.</div>",
+        "https://travel.example.com/2018/06/28/ferry/",
+        None,
+        id="no-printed-form",
+    ),
+]
+
+
+@pytest.mark.parametrize(("article", "url", "raw"), RUNS)
+def test_printed_form_of_a_day_found_elsewhere(article: str, url: str, raw: str | None) -> None:
+    found = extract_dates(load_page(page(article), url), "en")
+    url_day = "-".join(url.split("/")[3:6])  # these URLs name the day: /2018/02/15/
+    assert (found.published, found.raw) == (url_day, raw)
+
+
 def test_plain_updated_only_prefers_the_url_day() -> None:
     html = page("<p>Updated: 5 May 2021</p>")
     found = extract_dates(load_page(html, "https://smallblog.example.net/2021/05/01/bridge/"), "en")
