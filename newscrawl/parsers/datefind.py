@@ -17,6 +17,7 @@ import re
 from typing import TYPE_CHECKING
 
 import htmldate
+from lxml import etree
 
 from newscrawl.parsers import selectors
 from newscrawl.parsers.common import text_of
@@ -24,12 +25,13 @@ from newscrawl.parsers.common import text_of
 if TYPE_CHECKING:
     from collections.abc import Iterator
 
-    from lxml import etree
-
     from newscrawl.parsers.page import Page
 
 logger = logging.getLogger(__name__)
 
+_STRING = etree.XPath("string()")
+#: The longest raw text (white space and all) of an element that may print a date alone.
+_RAW_LIMIT = 1000
 _YEAR = re.compile(r"(?<!\d)(?:19|20)\d{2}(?!\d)")
 _DIGIT_RUN = re.compile(r"\d+")
 
@@ -67,6 +69,9 @@ def plain_dates(page: Page) -> Iterator[tuple[etree._Element, str]]:
 
 def _alone(node: etree._Element, page: Page) -> str | None:
     """The element's text when it may be a date printed alone: not a link's."""
+    raw = _STRING(node)  # in C: most elements are ruled out before the Python text walk
+    if not isinstance(raw, str) or len(raw) > _RAW_LIMIT or not _YEAR.search(raw):
+        return None
     text = text_of(node)
     if not text or len(text) > selectors.PLAIN_DATE_MAX_LENGTH or len(_YEAR.findall(text)) != 1:
         return None
