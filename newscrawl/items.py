@@ -79,11 +79,18 @@ class Article:
     """The byline as printed."""
     date_published: str | None = None
     """ISO 8601: ``YYYY-MM-DDTHH:MM:SS+HH:MM`` when the page gives a time (the offset
-    only when the page states one), ``YYYY-MM-DD`` when it gives only a day."""
+    only when the page states one), ``YYYY-MM-DD`` when it gives only a day. A time the
+    page stores in UTC is given in the page's own offset when the page shows it (a printed
+    local time of the same instant, the offset of its other dates): the same instant, the
+    day its readers see. A page that prints only a modification ("Updated: 5 May 2021")
+    states no other release: that date is then both published and modified, unless the
+    URL names a day (``/2021/05/01/``), which is then the published day."""
     date_modified: str | None = None
     """ISO 8601, same rules as :attr:`date_published`."""
     date_raw: str | None = None
-    """The published date as it appears on the page (or in its metadata)."""
+    """The published date as it appears on the page, without its label ("December 13,
+    2020"); the metadata string when the page prints none for that day; ``None`` when the
+    day comes from the URL or a page-wide search and the page prints no form of it."""
     section: str | None = None
     """Section or category ("World")."""
     tags: tuple[str, ...] = attrs.field(default=(), converter=_tuple_of_str)

@@ -1,16 +1,21 @@
-"""Dates: structured data, then the dates printed in the article, then the URL.
+"""Dates: structured data, then the dates printed in the article, then a page-wide search.
 
 Published comes from JSON-LD/microdata ``datePublished`` or the published-time meta
 tags; without them, from the dates printed in the article (``<time>`` elements and
 date-classed elements outside comments, teasers, captions and footers), where a label
-("Updated", "Aktualisiert:", "Last modified on") marks a modification date. A date
-without a year ("16:45", "2 hours ago") is never read: it depends on the clock.
+("Updated", "Aktualisiert:", "Last modified on") marks a modification date; then from a
+date printed alone near the headline (:func:`~newscrawl.parsers.datefind.plain_dates`);
+then from htmldate's day (:func:`~newscrawl.parsers.datefind.find_day`), then the URL's.
+A page that prints only "Updated: ..." has that date as published (see ``_unstructured``).
+A date without a year ("16:45", "2 hours ago") is never read: it depends on the clock.
+Numeric dates are read day first unless the page's English is month-first (or the URL's
+day settles the order); a UTC time is given in the page's own offset when the page shows
+it (:mod:`~newscrawl.parsers.datezone`).
 
 ISO 8601 out: ``YYYY-MM-DDTHH:MM:SS+HH:MM`` when the page gives a time and states its
 zone, no offset when it gives a local time only, ``YYYY-MM-DD`` when it gives a day.
 ``date_raw`` is the published date as printed: the visible text when a printed date
-agrees with the structured one, else the metadata string.
-"""
+agrees with the published one, else the metadata string"""
 
 from __future__ import annotations
 
@@ -24,7 +29,7 @@ from zoneinfo import ZoneInfo
 import attrs
 import dateparser
 
-from newscrawl.parsers import selectors
+from newscrawl.parsers import datefind, datezone, selectors
 from newscrawl.parsers.common import class_id, override_texts, text_of
 from newscrawl.parsers.structured import ARTICLE_TYPES, as_text, type_names
 
@@ -37,7 +42,9 @@ if TYPE_CHECKING:
 
 logger = logging.getLogger(__name__)
 
-_URL_DATE = re.compile(r"/((?:19|20)\d{2})[/-]?(\d{1,2})[/-]?(\d{1,2})(?:/|-|_|$)")
+_URL_DATE = re.compile(
+    r"/((?:19|20)\d{2})(?:([/_-])(\d{1,2})\2(\d{1,2})|(\d{2})(\d{2}))(?:[/_.-]|$)"
+)
 _ISO = re.compile(
     r"^\d{4}-\d{2}-\d{2}(?:[T ]\d{2}:\d{2}(?::\d{2}(?:\.\d+)?)?)?\s?(?:Z|[+-]\d{2}:?\d{2})?$"
 )
@@ -47,9 +54,15 @@ _HAS_TIME = re.compile(
     r"\d{1,2}\s?(?:[:h時]\s?\d{2}|[.]\d{2}(?!\d|\.\d)|\s?[ap]\.?m\b)", re.IGNORECASE
 )
 _NUMERIC_DAY = re.compile(
-    r"^(\d{1,2})\.\s?(\d{1,2})\.\s?(\d{4})(?:,?\s+(?:um\s+)?(\d{1,2})[:.](\d{2})(?:\s*uhr)?)?$",
+    r"^(?:[^\W\d_]{2,12}\.?,?\s+)?(\d{1,2})([./-])\s?(\d{1,2})\2\s?(\d{4})"
+    r"(?:,?\s+(?:um\s+|at\s+|[-|]\s+)?(\d{1,2})[:.h](\d{2})(?:[:.](\d{2}))?\s*([ap])?\.?m?\.?"
+    r"(?:\s*uhr)?)?$",
     re.IGNORECASE,
 )
+#: The ``language`` of dates read from metadata (no language: servers write them).
+_MACHINE = "machine"
+#: Regions of English that print numeric dates month first ("11/08/2023" = November 8).
+_MONTH_FIRST_REGIONS = frozenset({"", "us", "ph"})
 _DOT_TIME = re.compile(r"(?<=\d)\.(?=\d{2}\b(?!\.\d))")
 _MERIDIEM = re.compile(r"\b([ap])\.m\.", re.IGNORECASE)
 _ZONE = re.compile(
@@ -203,18 +216,49 @@ def _with_zone(value: datetime, match: re.Match[str]) -> datetime:
     return value.replace(tzinfo=timezone(offset))
 
 
-def _numeric(text: str) -> datetime | date | None:
-    """Day-first numeric dates: "13.12.2020", "13.12.2020, 18:30 Uhr"."""
+def _numeric(text: str, language: str | None, hint: str | None) -> datetime | date | None:
+    """Numeric dates: "13.12.2020", "13.12.2020, 18:30 Uhr", "02/10/2020". Dots put the
+    day first; slashes and dashes too, except in month-first English and in metadata
+    (``language`` :data:`_MACHINE`: servers write US dates), so "02/10/2020" is October 2 on an en-GB
+    page and February 10 on an en-US one. An order the numbers leave open is settled by ``hint`` (a day
+    ``YYYY-MM-DD`` the page states elsewhere, in its URL) when one reading is that day.
+
+    >>> _numeric("10.12.2022, 07:00:03", None, None)
+    datetime.datetime(2022, 12, 10, 7, 0, 3)
+    >>> _numeric("02/10/2020", "en-US", "2020-10-02")
+    datetime.date(2020, 10, 2)
+    """
     match = _NUMERIC_DAY.match(text)
     if not match:
         return None
-    day, month, year, hour, minute = match.groups()
+    first, sep, second, year, hour, minute, second_s, meridiem = match.groups()
+    evidence = (int(year), hint) if hint else None
+    day, month = _day_month(int(first), int(second), sep, language, evidence)
     try:
         if hour is None:
-            return date(int(year), int(month), int(day))
-        return datetime(int(year), int(month), int(day), int(hour), int(minute))
+            return date(int(year), month, day)
+        hours = int(hour)
+        if meridiem:
+            hours = hours % 12 + (12 if meridiem.lower() == "p" else 0)
+        return datetime(int(year), month, day, hours, int(minute), int(second_s or 0))
     except ValueError:
         return None
+
+
+def _day_month(
+    first: int, second: int, sep: str, language: str | None, hint: tuple[int, str] | None
+) -> tuple[int, int]:
+    """(day, month) of a numeric date whose first two numbers are ``first``, ``second``."""
+    if sep == "." or first > 12 or second > 12 or first == second:
+        return (second, first) if second > 12 and sep != "." else (first, second)
+    if hint is not None:
+        year, day = hint
+        for option in ((first, second), (second, first)):
+            if f"{year:04d}-{option[1]:02d}-{option[0]:02d}" == day:
+                return option
+    lang, _, region = (language or "").lower().partition("-")
+    month_first = language == _MACHINE or (lang == "en" and region in _MONTH_FIRST_REGIONS)
+    return (second, first) if month_first else (first, second)
 
 
 def quick_date(text: str, language: str | None) -> datetime | None:
@@ -262,7 +306,7 @@ def _quick_value(match: re.Match[str], lang: str) -> datetime | None:
 
 
 def _dateparser(text: str, language: str | None) -> datetime | None:
-    lang = (language or "").split("-")[0].lower()
+    lang = "" if language == _MACHINE else (language or "").split("-")[0].lower()
     languages = [lang, "en"] if lang and lang != "en" else ["en"] if lang else None
     try:
         parsed = dateparser.parse(
@@ -293,7 +337,9 @@ def strip_label(text: str) -> str:
     return (head + text[first_digit:]).strip(" ,:|–-")
 
 
-def parse_human(text: str, language: str | None = None) -> datetime | date | None:
+def parse_human(
+    text: str, language: str | None = None, hint: str | None = None
+) -> datetime | date | None:
     """A date printed for people, with the page language as a hint. Text without a year
     is not read (relative dates depend on the clock).
 
@@ -307,7 +353,7 @@ def parse_human(text: str, language: str | None = None) -> datetime | date | Non
     text = strip_label(text)
     if len(text) > _MAX_HUMAN or len(_YEAR.findall(text)) != 1:
         return None
-    numeric = _numeric(text)
+    numeric = _numeric(text, language, hint)
     if numeric is not None:
         return numeric
     zone = _ZONE.search(text)
@@ -353,7 +399,7 @@ def _structured(page: Page, keys: tuple[str, ...], meta: tuple[str, ...]) -> Sta
     objects') and the ``meta`` tags."""
     for raw in _structured_candidates(page, keys, meta):
         if raw and raw.strip():
-            found = _stamp(raw, None)
+            found = _stamp(raw, _MACHINE)
             if found:
                 return found
     return None
@@ -412,6 +458,8 @@ class DateReader:
     """Reads :class:`Printed` dates on demand, each distinct text once."""
 
     language: str | None
+    hint: str | None = None
+    """A day (``YYYY-MM-DD``) the page states elsewhere (its URL's), for numeric dates."""
     _seen: dict[str, datetime | date | None] = attrs.field(factory=dict)
 
     def stamp(self, found: Printed, day: str | None = None) -> Stamp | None:
@@ -427,9 +475,13 @@ class DateReader:
     def first(self, candidates: Iterable[Printed]) -> Stamp | None:
         return next((s for s in map(self.stamp, candidates) if s is not None), None)
 
+    def read(self, text: str) -> datetime | date | None:
+        """A printed date (machine forms too), read once per text."""
+        return parse_machine(text) or self._human(text)
+
     def _human(self, text: str) -> datetime | date | None:
         if text not in self._seen:
-            self._seen[text] = parse_human(text, self.language)
+            self._seen[text] = parse_human(text, self.language, self.hint)
         return self._seen[text]
 
 
@@ -511,9 +563,10 @@ def _agreeing_raw(published: Stamp, visible: list[Printed], reader: DateReader) 
     same_day: str | None = None
     for candidate in printed:
         found = reader.stamp(candidate, day)
-        if found is None or found.iso[:10] != day:
+        iso = _in_zone(found.iso, published.iso) if found else ""
+        if found is None or iso[:10] != day:
             continue
-        if len(found.iso) > 10 and found.iso[:16] == minute:
+        if len(iso) > 10 and iso[:16] == minute:
             return found.raw
         if same_day is None:
             same_day = found.raw
@@ -522,15 +575,103 @@ def _agreeing_raw(published: Stamp, visible: list[Printed], reader: DateReader) 
     return same_day or published.raw
 
 
+def _in_zone(iso: str, like: str) -> str:
+    """``iso`` in the offset of ``like`` when both are times with an offset (a ``<time>``
+    that prints the local day carries the UTC instant).
+
+    >>> _in_zone("2023-11-01T23:01:00+00:00", "2023-11-02T00:01:00+01:00")
+    '2023-11-02T00:01:00+01:00'
+    """
+    if len(iso) <= _NAIVE_LENGTH or len(like) <= _NAIVE_LENGTH:
+        return iso
+    try:
+        value, zone = datetime.fromisoformat(iso), datetime.fromisoformat(like).tzinfo
+    except ValueError:
+        return iso
+    return to_iso(value.astimezone(zone)) if value.tzinfo and zone else iso
+
+
+#: Length of a date-time without offset ("2023-11-02T00:01:00").
+_NAIVE_LENGTH = 19
+
+
 def _url_date(url: str) -> Stamp | None:
+    """The day a URL's path names: ``/2023/11/08/``, ``/2023-11-08-``, ``/20231108/``."""
     match = _URL_DATE.search(url)
     if not match:
         return None
+    year, _, month, day, compact_month, compact_day = match.groups()
     try:
-        day = date(int(match[1]), int(match[2]), int(match[3]))
+        value = date(int(year), int(month or compact_month), int(day or compact_day))
     except ValueError:
         return None
-    return Stamp(day.isoformat(), "")
+    return Stamp(value.isoformat(), "")
+
+
+def _local(
+    published: Stamp, page: Page, visible: list[Printed], reader: DateReader, url_day: Stamp | None
+) -> Stamp:
+    """A UTC published time in the page's own offset (see :mod:`~newscrawl.parsers.datezone`)."""
+    utc = datezone.utc_time(published.iso)
+    if utc is None:
+        return published
+    walls = _wall_times(visible, reader)
+    local = datezone.in_page_offset(utc, page, walls, url_day.iso if url_day else None)
+    return published if local is utc else attrs.evolve(published, iso=to_iso(local))
+
+
+def _wall_times(visible: list[Printed], reader: DateReader) -> Iterator[datetime]:
+    """Date-times the page writes or prints (not as modification times)."""
+    for found in visible:
+        if found.modified or not (found.machine or _HAS_TIME.search(found.printed)):
+            continue
+        stamp = reader.stamp(found)
+        value = parse_machine(stamp.iso) if stamp else None
+        if isinstance(value, datetime):
+            yield value
+
+
+def _unstructured(
+    page: Page, reader: DateReader, modified: Stamp | None, url_day: Stamp | None
+) -> Stamp | None:
+    """The published date of a page that neither marks nor prints one alone: htmldate's
+    day (unless it is January 1, what a year alone gives, or a caption prints it: a
+    photo's date), else the URL's; for a page that prints only a modification ("Updated: ..."),
+    the URL's day, else that modification (the only release it states)."""
+    if modified is not None and modified.printed:
+        return url_day or attrs.evolve(modified, modified=False)
+    day = datefind.find_day(page)
+    if (
+        day is None
+        or day.endswith(_NEW_YEAR)
+        or (url_day is None and day in _caption_days(page, reader))
+    ):
+        return url_day  # a bare year (a copyright line) or a photo's date is not the article's
+    return Stamp(day, "")
+
+
+#: htmldate's day for a year alone ("© 2026"): January 1 of it.
+_NEW_YEAR = "-01-01"
+
+
+def _in_caption(node: etree._Element) -> bool:
+    return any(a.tag in _CAPTION_TAGS for a in node.iterancestors())
+
+
+_CAPTION_TAGS = frozenset({"figure", "figcaption"})
+
+
+def _caption_days(page: Page, reader: DateReader) -> set[str]:
+    """The days of the date elements inside captions (a photo's date, not the article's)."""
+    days: set[str] = set()
+    for node in _date_nodes(page):
+        if node.tag == "h1" or not _in_caption(node):
+            continue
+        found = _printed_date(node, text_of(node))
+        stamp = reader.stamp(found) if found else None
+        if stamp is not None:
+            days.add(stamp.iso[:10])
+    return days
 
 
 def extract_dates(page: Page, language: str | None) -> Dates:
@@ -545,12 +686,31 @@ def extract_dates(page: Page, language: str | None) -> Dates:
     )
     modified = _structured(page, ("dateModified",), selectors.MODIFIED_META)
     visible = printed_dates(page, _still_wanted(published, modified))
-    reader = DateReader(language)
+    url_day = _url_date(page.url)
+    reader = DateReader(language, url_day.iso if url_day else None)
+    plain: list[Printed] = []
     if published is None:
-        published = reader.first(p for p in visible if not p.modified) or _url_date(page.url)
+        published = reader.first(p for p in visible if not p.modified)
+    if published is None:
+        plain = [p for p in (_printed_date(n, t) for n, t in datefind.plain_dates(page)) if p]
+        published = reader.first(p for p in plain if not p.modified)
     if modified is None:
-        modified = reader.first(p for p in visible if p.modified)
+        modified = reader.first(p for p in visible + plain if p.modified)
+    if published is None:
+        published = _unstructured(page, reader, modified, url_day)
     if published is None:
         return Dates(None, modified.iso if modified else None, None)
-    raw = _agreeing_raw(published, visible, reader) or None
+    published = _local(published, page, visible, reader, url_day)
+    raw = _agreeing_raw(published, visible + plain, reader) or _printed_day(page, published, reader)
     return Dates(published.iso, modified.iso if modified else None, raw)
+
+
+def _printed_day(page: Page, published: Stamp, reader: DateReader) -> str | None:
+    """For a day found without its printed form (htmldate's, the URL's), the first date
+    the page's text prints for that day."""
+    day = published.iso[:10]
+    for run in datefind.date_runs(page, day):
+        value = reader.read(run)
+        if value is not None and value.isoformat()[:10] == day:
+            return run
+    return None

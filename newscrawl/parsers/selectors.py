@@ -302,6 +302,16 @@ MODIFIED_META: tuple[str, ...] = (
     "lastmod",
     "last-modified",
 )
+#: Elements that may print a date alone, without a date class ("<span>December 13,
+#: 2020</span>" under the lead image), how many of them after the first ``<h1>`` and before
+#: it are looked at, and the longest text such a date has.
+PLAIN_DATE_TAGS: tuple[str, ...] = (
+    "span", "div", "p", "time", "small", "em", "strong", "b", "i", "li", "td", "dd",
+    "font", "abbr", "h2", "h3", "h4", "h5", "h6",
+)  # fmt: skip
+PLAIN_DATE_AFTER_H1 = 150
+PLAIN_DATE_BEFORE_H1 = 30
+PLAIN_DATE_MAX_LENGTH = 60
 #: schema.org types besides articles whose dates are the page's (a fact check's page).
 PAGE_DATE_TYPES: frozenset[str] = frozenset(
     {"claimreview", "webpage", "itempage", "collectionpage", "liveblogposting"}
