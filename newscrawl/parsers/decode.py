@@ -61,6 +61,8 @@ _REFUSED = re.compile("[\x00-\x08\x0b\x0c\x0e-\x1f\ufffe\uffff\ud800-\udfff]")
 #: U+FFFF in UTF-8 (and of U+F000-U+FFFD).
 _PLAIN_BYTES = bytes(b for b in range(256) if not (chr(b) in _REPLACEMENTS or b == 0xEF))
 _NONCHARACTER = re.compile(rb"\xef\xbf[\xbe\xbf]")
+#: Up to how many 0xEF bytes each is looked at (beyond, one regex pass over the page).
+_FEW = 64
 #: Python codecs no page is written in: they read what the page writes as escapes
 #: ("\\ud800", "+2D3-") as characters.
 _ESCAPE_CODECS = frozenset(
@@ -164,7 +166,19 @@ def _may_hold_refused(data: bytes) -> bool:
         return False
     if suspects.replace(b"\xef", b""):  # a control character (or NUL)
         return True
-    return _NONCHARACTER.search(data) is not None
+    return _holds_noncharacter(data, len(suspects))
+
+
+def _holds_noncharacter(data: bytes, count: int) -> bool:
+    """Whether UTF-8 ``data``, which holds ``count`` bytes 0xEF, holds U+FFFE or U+FFFF."""
+    if count > _FEW:
+        return _NONCHARACTER.search(data) is not None
+    at = -1
+    for _ in range(count):
+        at = data.find(b"\xef", at + 1)  # (memchr)
+        if data[at + 1 : at + 3] in (b"\xbf\xbe", b"\xbf\xbf"):
+            return True
+    return False
 
 
 def clean_text(text: str) -> str:

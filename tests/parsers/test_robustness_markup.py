@@ -78,6 +78,15 @@ def test_refused_character_in_the_body_element_class(char: str) -> None:
         assert_article(html)
 
 
+@pytest.mark.parametrize("count", [0, 1, 64, 65, 500])
+@pytest.mark.parametrize("char", ["\ufffe", "\uffff"], ids=["U+FFFE", "U+FFFF"])
+def test_noncharacter_among_other_characters_of_the_same_first_byte(count: int, char: str) -> None:
+    # U+FF01-U+FFFD start with the byte 0xEF too, like U+FFFE/U+FFFF in UTF-8
+    head = "<meta name='x' content='" + "\uff01\ufffd" * count + "'>"
+    html = page(f"div{char}x class='article-body'", f"div{char}x", head=head)
+    assert_article(html.encode("utf-8"))
+
+
 def test_lone_surrogate_in_a_text_page() -> None:
     # lxml stopped reading a Python string at the surrogate: the page lost everything after it
     assert_article(page("article\ud800 class='article-body'", "article\ud800"))
