@@ -7,6 +7,7 @@ from __future__ import annotations
 
 import json
 import logging
+import math
 import re
 from collections.abc import Iterable, Iterator, Mapping
 from typing import TYPE_CHECKING, Any
@@ -27,6 +28,9 @@ _JS_COMMENT = re.compile(r"^[ \t]*//[^\n]*$|/\*.*?\*/", re.MULTILINE | re.DOTALL
 _TRAILING_COMMA = re.compile(r",\s*([}\]])")
 _JSONLD_TYPES = frozenset({"application/ld+json", "application/json+ld"})
 _CONTROL = re.compile(r"[\x00-\x08\x0b\x0c\x0e-\x1f]")
+#: A ``\\uD800``-``\\uDFFF`` escape: JSON decodes a lone one to a lone surrogate.
+_SURROGATE_ESCAPE = re.compile(r"\\u[dD][89a-fA-F]")
+_SURROGATE = re.compile("[\ud800-\udfff]")
 
 #: schema.org types that describe an article page, most specific first.
 ARTICLE_TYPES: tuple[str, ...] = (
@@ -52,22 +56,81 @@ ARTICLE_TYPES: tuple[str, ...] = (
 
 
 def loads_tolerant(text: str) -> Any:
-    """Parse JSON that may carry comments, CDATA wrappers, control characters or
-    trailing commas. Returns ``None`` when it stays unreadable.
+    """Parse JSON that may carry comments, CDATA wrappers, control characters, trailing
+    commas or numbers Python cannot hold. Returns ``None`` when it stays unreadable.
+    ``NaN``, ``Infinity`` and numbers too large for a float read as ``None``; a lone
+    surrogate (``"\\ud83d"``) as U+FFFD.
 
     >>> loads_tolerant('// note\\n{"a": 1, /* x */ "b": [2,],}')
     {'a': 1, 'b': [2]}
     >>> loads_tolerant('{oops') is None
     True
+    >>> loads_tolerant('{"a": NaN, "b": 1e999, "c": "\\\\ud83d!"}')
+    {'a': None, 'b': None, 'c': '\\ufffd!'}
     """
     text = _unwrap(text.strip())
-    for repair in (False, True):  # (the repaired text only when the first try fails)
-        candidate = _TRAILING_COMMA.sub(r"\1", _JS_COMMENT.sub("", text)) if repair else text
+    # Strict first: most JSON-LD holds no control character, and then needs no repair.
+    for attempt in range(3):  # (each repair only when the previous try fails)
+        candidate = text if attempt == 0 else _repaired(text, full=attempt == 2)
         try:
-            return json.loads(_CONTROL.sub(" ", candidate), strict=False)
+            data = json.loads(candidate, strict=attempt == 0, **_READERS[attempt])
         except (ValueError, RecursionError):  # RecursionError: hostile nesting ([[[[...)
             continue
+        return _without_surrogates(data) if _SURROGATE_ESCAPE.search(candidate) else data
     return None
+
+
+def _repaired(text: str, full: bool) -> str:
+    """``text`` with control characters as spaces; ``full``: without comments and trailing
+    commas too."""
+    if full:
+        text = _TRAILING_COMMA.sub(r"\1", _JS_COMMENT.sub("", text))
+    return _CONTROL.sub(" ", text)
+
+
+def _no_number(literal: str) -> None:
+    """``NaN``, ``Infinity`` and ``-Infinity`` (not JSON; Python would read them)."""
+    del literal
+
+
+def _finite(literal: str) -> float | None:
+    number = float(literal)
+    return number if math.isfinite(number) else None
+
+
+def _int(literal: str) -> int | None:
+    """An integer literal, ``None`` for one of more digits than Python converts."""
+    try:
+        return int(literal)
+    except ValueError:
+        return None
+
+
+_NUMBERS: dict[str, Any] = {"parse_constant": _no_number, "parse_float": _finite}
+#: The number readers of each try (the last one reads integers Python refuses too).
+_READERS: tuple[dict[str, Any], ...] = (_NUMBERS, _NUMBERS, _NUMBERS | {"parse_int": _int})
+
+
+def _without_surrogates(data: Any) -> Any:
+    """``data`` with the lone surrogates of its strings (keys too) replaced by U+FFFD: no
+    record could be written as UTF-8 with one. Walked without recursion (JSON nests as
+    deep as Python's stack)."""
+    stack = [data]
+    while stack:
+        node = stack.pop()
+        if isinstance(node, list):
+            node[:] = [_fixed(v) for v in node]
+            stack.extend(v for v in node if isinstance(v, list | dict))
+        elif isinstance(node, dict):
+            items = [(_fixed(k), _fixed(v)) for k, v in node.items()]
+            node.clear()
+            node.update(items)
+            stack.extend(v for _, v in items if isinstance(v, list | dict))
+    return _fixed(data)
+
+
+def _fixed(value: Any) -> Any:
+    return _SURROGATE.sub("\ufffd", value) if isinstance(value, str) else value
 
 
 def _unwrap(text: str) -> str:
