@@ -298,9 +298,9 @@ def _article_images(page: Page) -> Iterator[Image]:
 
 def _lead_from_metadata(page: Page) -> Image | None:
     for value in as_list(page.ld.get("image")):
-        url = as_text(value.get("url") if isinstance(value, dict) else value)
-        if url:
-            return Image(url=absolutize(url, page.url) or url)
+        url = absolutize(as_text(value.get("url") if isinstance(value, dict) else value), page.url)
+        if url:  # a data:, javascript: or mailto: value is no image of the article
+            return Image(url=url)
     url = absolutize(page.meta_first("og:image", "twitter:image"), page.url)
     alt = clean_or_none(page.meta_first("og:image:alt", "twitter:image:alt"))
     return Image(url=url, alt=alt) if url else None

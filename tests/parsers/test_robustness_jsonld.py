@@ -101,12 +101,6 @@ def test_lone_surrogates_deep_in_nested_jsonld() -> None:
     assert data == "\ufffd"
 
 
-@pytest.mark.xfail(
-    strict=True,
-    reason="media._lead_from_metadata keeps a JSON-LD image URL that absolutize() rejects "
-    "(data:, javascript:, mailto:): the record fails the http_url schema and the validation "
-    "pipeline drops the article. Owner: media.py (authors/source/credit).",
-)
 @pytest.mark.parametrize("url", ["data:,", "javascript:alert(1)", "mailto:desk@example.org"])
 def test_non_web_image_url_from_jsonld(url: str) -> None:
     article = article_with(json.dumps({"@type": "NewsArticle", "image": url}))
